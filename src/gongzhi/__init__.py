@@ -1,0 +1,1 @@
+"""Gongzhi (共治): the system of record for grassroots social governance."""

@@ -1,0 +1,1 @@
+"""Users, roles granted in an area, departments, login security and API tokens."""

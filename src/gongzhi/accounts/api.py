@@ -1,0 +1,107 @@
+"""API: tokens and the signed-in user."""
+
+from datetime import datetime
+
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+
+from gongzhi.lib.errors import DomainError
+
+from . import services
+from .models import ApiToken
+from .scope import grants_of
+
+router = Router(tags=["认证"])
+
+
+class TokenIn(Schema):
+    username: str
+    password: str
+    name: str = ""
+
+
+class TokenOut(Schema):
+    id: int
+    token: str
+    expires_at: datetime
+
+
+class TokenInfo(Schema):
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    expires_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class GrantOut(Schema):
+    role: str
+    role_label: str
+    area_code: str
+    area_name: str
+    department: str | None
+
+
+class MeOut(Schema):
+    username: str
+    full_name: str
+    grants: list[GrantOut]
+
+
+class ErrorDetail(Schema):
+    code: str
+    message: str
+    fields: list[dict]
+
+
+class ErrorOut(Schema):
+    error: ErrorDetail
+
+
+@router.post("/token", auth=None, response={201: TokenOut, 401: ErrorOut, 423: ErrorOut}, summary="用户名密码换取令牌")
+def token_create(request, payload: TokenIn):
+    user = services.login_attempt(username=payload.username, password=payload.password, channel="api")
+    token, raw = services.token_issue(user=user, name=payload.name)
+    return 201, {"id": token.pk, "token": raw, "expires_at": token.expires_at}
+
+
+@router.delete("/token", response={204: None}, summary="吊销当前令牌")
+def token_revoke_current(request):
+    token = getattr(request.user, "_gongzhi_token", None)
+    if token is None:
+        raise DomainError("当前请求未使用令牌认证。")
+    services.token_revoke(token=token, actor=request.user)
+    return 204, None
+
+
+@router.get("/tokens", response=list[TokenInfo], summary="我的令牌")
+def token_list(request):
+    return ApiToken.objects.filter(user=request.user).order_by("-created_at")
+
+
+@router.delete("/tokens/{token_id}", response={204: None}, summary="吊销指定令牌")
+def token_revoke(request, token_id: int):
+    token = get_object_or_404(ApiToken.objects.filter(user=request.user), pk=token_id)
+    services.token_revoke(token=token, actor=request.user)
+    return 204, None
+
+
+@router.get("/me", response=MeOut, summary="当前用户与角色")
+def me(request):
+    user = request.user
+    return {
+        "username": user.username,
+        "full_name": user.full_name,
+        "grants": [
+            {
+                "role": g.role,
+                "role_label": g.get_role_display(),
+                "area_code": g.area_id,
+                "area_name": g.area.name,
+                "department": g.department.name if g.department else None,
+            }
+            for g in grants_of(user)
+        ],
+    }

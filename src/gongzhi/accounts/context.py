@@ -1,0 +1,20 @@
+"""Template context: the navigation a user's roles open."""
+
+from .models import CENTRE_ROLES, Role
+from .scope import grants_of, roles_of
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    roles = roles_of(user)
+    # (url name, label, namespace that marks the item current)
+    items = [("accounts:home", "工作台", "accounts"), ("areas:index", "区划与网格", "areas")]
+    if Role.AUDITOR in roles:
+        items.append(("audit:index", "审计日志", "audit"))
+    return {
+        "nav_items": items,
+        "my_grants": grants_of(user),
+        "is_centre_staff": bool(roles & set(CENTRE_ROLES)),
+    }

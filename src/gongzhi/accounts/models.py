@@ -1,0 +1,153 @@
+"""Users, their roles in areas, departments, login throttles and API tokens."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from gongzhi.areas.models import CODE_LENGTH, Level, scope_q
+
+
+class Role(models.TextChoices):
+    RESIDENT = "resident", "居民"
+    GRID_WORKER = "grid_worker", "网格员"
+    VILLAGE_STAFF = "village_staff", "村(社区)综治中心"
+    TOWN_STAFF = "town_staff", "镇(街道)综治中心"
+    COUNTY_STAFF = "county_staff", "县综治中心"
+    CITY_STAFF = "city_staff", "市综治中心"
+    DEPT_STAFF = "dept_staff", "职能部门"
+    MEDIATOR = "mediator", "调解员"
+    AUDITOR = "auditor", "审计员"
+    SYSADMIN = "sysadmin", "系统管理员"
+
+
+# Where each role may be granted: the level of the area it is attached to.
+ROLE_LEVELS: dict[str, tuple[str, ...]] = {
+    Role.RESIDENT: (Level.VILLAGE, Level.GRID, Level.MICROGRID),
+    Role.GRID_WORKER: (Level.VILLAGE, Level.GRID, Level.MICROGRID),
+    Role.VILLAGE_STAFF: (Level.VILLAGE,),
+    Role.TOWN_STAFF: (Level.TOWN,),
+    Role.COUNTY_STAFF: (Level.COUNTY,),
+    Role.CITY_STAFF: (Level.CITY,),
+    Role.DEPT_STAFF: (Level.CITY, Level.COUNTY, Level.TOWN),
+    Role.MEDIATOR: (Level.VILLAGE, Level.TOWN, Level.COUNTY),
+    Role.AUDITOR: (Level.PROVINCE, Level.CITY, Level.COUNTY),
+    Role.SYSADMIN: (Level.PROVINCE, Level.CITY, Level.COUNTY),
+}
+# Roles that run a 综治中心 at some level (staff pages, area management).
+CENTRE_ROLES = (Role.VILLAGE_STAFF, Role.TOWN_STAFF, Role.COUNTY_STAFF, Role.CITY_STAFF)
+
+
+class User(AbstractUser):
+    """A person who signs in: staff, grid worker, mediator, resident, auditor."""
+
+    full_name = models.CharField("姓名", max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.username
+
+
+class DepartmentKind(models.TextChoices):
+    POLICE = "police", "派出所/公安"
+    JUSTICE = "justice", "司法所/司法局"
+    COURT = "court", "法庭/法院"
+    CIVIL = "civil", "民政"
+    PROCURATORATE = "procuratorate", "检察院"
+    PETITION = "petition", "信访"
+    HEALTH = "health", "卫健"
+    HRSS = "hrss", "人社"
+    HOUSING = "housing", "住建/城管"
+    NATURAL_RESOURCES = "natural_resources", "自然资源"
+    ECOLOGY = "ecology", "生态环境"
+    EMERGENCY = "emergency", "应急管理"
+    MARKET = "market", "市场监管"
+    OTHER = "other", "其他"
+
+
+class DepartmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Departments of areas the user can see, and the departments above them they report to."""
+        from gongzhi.accounts.scope import area_codes_for
+
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        codes = area_codes_for(user)
+        ancestors = {code[:n] for code in codes for n in CODE_LENGTH.values() if n < len(code)}
+        return self.filter(scope_q("area_id", codes) | models.Q(area_id__in=ancestors))
+
+
+class Department(models.Model):
+    """A 职能部门 attached to an area: 高阳镇司法所, 沙洋县人民法院, 沙洋县民政局 …"""
+
+    name = models.CharField("名称", max_length=64)
+    kind = models.CharField("类别", max_length=32, choices=DepartmentKind.choices)
+    area = models.ForeignKey("areas.Area", verbose_name="所属区划", on_delete=models.PROTECT, db_column="area_code")
+    phone = models.CharField("值班电话", max_length=32, blank=True)
+
+    objects = DepartmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "职能部门"
+        verbose_name_plural = "职能部门"
+        ordering = ["area_id", "name"]
+        constraints = [models.UniqueConstraint(fields=["area", "name"], name="department_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RoleGrant(models.Model):
+    """A role held by a user in an area; it reaches every row whose area code starts with it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="grants")
+    role = models.CharField("角色", max_length=32, choices=Role.choices)
+    area = models.ForeignKey("areas.Area", verbose_name="区划", on_delete=models.PROTECT, db_column="area_code")
+    department = models.ForeignKey(Department, verbose_name="部门", null=True, blank=True, on_delete=models.PROTECT)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    granted_at = models.DateTimeField("授权时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "角色授权"
+        verbose_name_plural = "角色授权"
+        ordering = ["area_id", "role"]
+        constraints = [models.UniqueConstraint(fields=["user", "role", "area"], name="grant_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.get_role_display()} @ {self.area_id}"
+
+
+class LoginThrottle(models.Model):
+    """Failed-login counter per username (also for usernames that do not exist)."""
+
+    username = models.CharField(max_length=150, unique=True)
+    failures = models.PositiveSmallIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+
+
+class ApiToken(models.Model):
+    """A revocable bearer token; only its HMAC-SM3 digest is stored."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField("名称", max_length=64, blank=True)
+    digest = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField("前缀", max_length=12)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField("过期时间")
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "API 令牌"
+        verbose_name_plural = "API 令牌"

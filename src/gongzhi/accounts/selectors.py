@@ -1,0 +1,63 @@
+"""Reads for accounts: who works where, and what a user's 工作台 shows."""
+
+from django.db.models import Count
+
+from gongzhi.areas.models import Area, Level, prefix_q, scope_q
+
+from .models import Department, Role, RoleGrant
+from .scope import area_codes_for, grants_of
+
+
+def grid_workers_of(area: Area):
+    """Grid workers whose grant is on this grid (or this microgrid's grid)."""
+    codes = [area.code] + ([area.code[:15]] if area.level == Level.MICROGRID else [])
+    return (
+        RoleGrant.objects.filter(role=Role.GRID_WORKER, area_id__in=codes)
+        .select_related("user", "area")
+        .order_by("user__username")
+    )
+
+
+def staff_in(area: Area):
+    """Every grant in the subtree of an area, for the area page's staff list."""
+    return RoleGrant.objects.filter(prefix_q("area_id", area.code)).select_related("user", "area", "department")
+
+
+def departments_for(user, area: Area | None = None):
+    qs = Department.objects.visible_to(user).select_related("area")
+    if area is not None:
+        qs = qs.filter(area=area)
+    return qs
+
+
+def workbench(user) -> list[dict]:
+    """One panel per grant: the area, what lies below it, and who works there."""
+    panels = []
+    for grant in grants_of(user):
+        area = grant.area
+        below = dict(
+            Area.objects.filter(prefix_q("code", area.code))
+            .exclude(code=area.code)
+            .values_list("level")
+            .annotate(n=Count("code"))
+        )
+        panels.append(
+            {
+                "grant": grant,
+                "area": area,
+                "counts": [(Level(lv).label, below[lv]) for lv in Level.values if below.get(lv)],
+                "grid_workers": RoleGrant.objects.filter(prefix_q("area_id", area.code), role=Role.GRID_WORKER).count(),
+                "grids": list(
+                    Area.objects.filter(prefix_q("code", area.code), level=Level.GRID).order_by("code")[:12]
+                )
+                if grant.role == Role.GRID_WORKER
+                else [],
+            }
+        )
+    return panels
+
+
+def users_in_scope_count(user) -> int:
+    return (
+        RoleGrant.objects.filter(scope_q("area_id", area_codes_for(user))).values("user").distinct().count()
+    )

@@ -1,0 +1,222 @@
+"""Writes for accounts: grants, login with lockout, API tokens, passwords, departments."""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import authenticate, password_validation
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from gongzhi.areas.models import Area
+from gongzhi.audit.models import Result
+from gongzhi.audit.services import audit_record
+from gongzhi.lib.crypto import blind_index
+from gongzhi.lib.errors import AuthFailed, DomainError, Locked
+
+from .models import ROLE_LEVELS, ApiToken, Department, LoginThrottle, Role, RoleGrant, User
+from .scope import forget_grants
+
+TOKEN_PREFIX = "gz_"
+
+
+def _check_password_policy(password: str, user=None) -> None:
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        raise DomainError("密码不符合要求：" + "；".join(exc.messages), field="password") from None
+
+
+@transaction.atomic
+def user_grant_role(
+    *,
+    username: str,
+    role: str,
+    area_code: str,
+    actor=None,
+    password: str | None = None,
+    full_name: str = "",
+    department: Department | None = None,
+) -> RoleGrant:
+    """Create the user if needed, set the password if given, and grant `role` in the area."""
+    username = (username or "").strip()
+    if not username:
+        raise DomainError("用户名不能为空。", field="username")
+    if role not in Role.values:
+        raise DomainError(f"未知角色 {role}；可用角色：{'、'.join(Role.values)}。", field="role")
+    area = Area.objects.filter(pk=area_code).first()
+    if area is None:
+        raise DomainError(f"区划代码 {area_code} 不存在。", field="area_code")
+    if area.level not in ROLE_LEVELS[role]:
+        allowed = "、".join(Area(level=lv).get_level_display() for lv in ROLE_LEVELS[role])
+        raise DomainError(
+            f"{Role(role).label}只能授予在{allowed}一级，{area.name}是{area.get_level_display()}。", field="area_code"
+        )
+    if role == Role.DEPT_STAFF and department is None:
+        raise DomainError("职能部门人员须指定所属部门。", field="department")
+    if department is not None and not area_code.startswith(department.area_id):
+        raise DomainError(f"部门 {department.name} 不在 {area.name} 或其上级。", field="department")
+
+    user, created = User.objects.get_or_create(username=username)
+    if full_name:
+        user.full_name = full_name
+    if password is not None:
+        _check_password_policy(password, user)
+        user.set_password(password)
+    elif created:
+        user.set_unusable_password()
+    user.save()
+    grant, grant_created = RoleGrant.objects.get_or_create(
+        user=user, role=role, area=area, defaults={"department": department, "granted_by": actor}
+    )
+    if not grant_created and department is not None and grant.department_id != department.pk:
+        grant.department = department
+        grant.save(update_fields=["department"])
+    forget_grants(user)
+    audit_record(
+        actor=actor,
+        action="accounts.grant",
+        object_type="user",
+        object_id=user.pk,
+        area_code=area.code,
+        details={"username": username, "role": role, "new_user": created, "new_grant": grant_created},
+    )
+    return grant
+
+
+@transaction.atomic
+def user_revoke_role(*, username: str, role: str, area_code: str, actor=None) -> int:
+    deleted, _ = RoleGrant.objects.filter(user__username=username, role=role, area_id=area_code).delete()
+    if not deleted:
+        raise DomainError(f"{username} 在 {area_code} 没有角色 {role}。", field="role")
+    audit_record(
+        actor=actor,
+        action="accounts.revoke",
+        object_type="user",
+        object_id=username,
+        area_code=area_code,
+        details={"role": role},
+    )
+    return deleted
+
+
+def _lock_message(until) -> str:
+    local = timezone.localtime(until)
+    return f"登录失败次数过多，账号已锁定，请于 {local:%H:%M} 后再试（锁定 {settings.LOGIN_LOCK_MINUTES} 分钟）。"
+
+
+def login_attempt(*, username: str, password: str, channel: str = "web") -> User:
+    """Check credentials with a per-username lockout; every outcome is an audit event.
+
+    The failure is committed before the error is raised, so a failed try always counts.
+    """
+    username = (username or "").strip()
+    key = username.lower()
+    now = timezone.now()
+    with transaction.atomic():
+        throttle, _ = LoginThrottle.objects.select_for_update().get_or_create(username=key)
+        if throttle.locked_until and throttle.locked_until > now:
+            audit_record(
+                actor=None, username=username, action="auth.login", result=Result.DENIED,
+                details={"channel": channel, "reason": "locked"},
+            )
+            error = Locked(_lock_message(throttle.locked_until))
+            user = None
+        else:
+            user = authenticate(username=username, password=password) if username and password else None
+            if user is None:
+                throttle.failures += 1
+                throttle.last_failure_at = now
+                if throttle.failures >= settings.LOGIN_MAX_FAILURES:
+                    throttle.locked_until = now + timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
+                    throttle.failures = 0
+                    error = Locked(_lock_message(throttle.locked_until))
+                else:
+                    left = settings.LOGIN_MAX_FAILURES - throttle.failures
+                    error = AuthFailed(f"用户名或密码错误，再错 {left} 次账号将被锁定 {settings.LOGIN_LOCK_MINUTES} 分钟。")
+                throttle.save()
+                audit_record(
+                    actor=None, username=username, action="auth.login", result=Result.FAILURE,
+                    details={"channel": channel, "locked": isinstance(error, Locked)},
+                )
+            else:
+                throttle.failures, throttle.locked_until = 0, None
+                throttle.save()
+                audit_record(actor=user, action="auth.login", details={"channel": channel})
+                error = None
+    if error is not None:
+        raise error
+    return user
+
+
+@transaction.atomic
+def token_issue(*, user: User, name: str = "") -> tuple[ApiToken, str]:
+    """A new bearer token; the raw value is returned once and never stored."""
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        name=name[:64],
+        digest=blind_index(raw),
+        prefix=raw[:10],
+        expires_at=timezone.now() + timedelta(days=settings.API_TOKEN_DAYS),
+    )
+    audit_record(actor=user, action="auth.token_issue", object_type="api_token", object_id=token.pk)
+    return token, raw
+
+
+def token_user(raw: str) -> User | None:
+    """The user behind a live token, or None."""
+    if not raw or not raw.startswith(TOKEN_PREFIX):
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(digest=blind_index(raw), revoked_at__isnull=True, expires_at__gt=timezone.now())
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    token.user._gongzhi_token = token
+    return token.user
+
+
+@transaction.atomic
+def token_revoke(*, token: ApiToken, actor: User) -> ApiToken:
+    if token.user_id != actor.pk:
+        raise DomainError("只能吊销自己的令牌。")
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_record(actor=actor, action="auth.token_revoke", object_type="api_token", object_id=token.pk)
+    return token
+
+
+@transaction.atomic
+def password_change(*, user: User, old_password: str, new_password: str) -> User:
+    if not user.check_password(old_password or ""):
+        raise DomainError("原密码不正确。", field="old_password")
+    if old_password == new_password:
+        raise DomainError("新密码不能与原密码相同。", field="new_password")
+    _check_password_policy(new_password, user)
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    audit_record(actor=user, action="auth.password_change", object_type="user", object_id=user.pk)
+    return user
+
+
+@transaction.atomic
+def department_create(*, name: str, kind: str, area_code: str, actor=None, phone: str = "") -> Department:
+    name = (name or "").strip()
+    if not name:
+        raise DomainError("部门名称不能为空。", field="name")
+    area = Area.objects.filter(pk=area_code).first()
+    if area is None:
+        raise DomainError(f"区划代码 {area_code} 不存在。", field="area_code")
+    dept, created = Department.objects.get_or_create(area=area, name=name, defaults={"kind": kind, "phone": phone})
+    if created:
+        audit_record(actor=actor, action="accounts.department_create", object_type="department",
+                     object_id=dept.pk, area_code=area.code, details={"name": name})
+    return dept

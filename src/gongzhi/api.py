@@ -1,0 +1,116 @@
+"""The REST API under /api/v1/: authentication, one error shape, and the routers of each app."""
+
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.renderers import JSONRenderer
+from ninja.security import APIKeyCookie, HttpBearer
+
+from gongzhi.lib.errors import DomainError
+
+_FIELD_MESSAGES = {
+    "missing": "缺少必填字段",
+    "string_too_short": "内容过短",
+    "string_too_long": "内容过长",
+    "int_parsing": "须为整数",
+    "float_parsing": "须为数字",
+    "bool_parsing": "须为布尔值",
+    "json_invalid": "不是合法的 JSON",
+    "string_type": "须为字符串",
+    "greater_than_equal": "数值过小",
+    "less_than_equal": "数值过大",
+    "value_error": "取值无效",
+    "enum": "取值不在允许范围内",
+    "literal_error": "取值不在允许范围内",
+    "date_from_datetime_parsing": "日期格式无效",
+    "datetime_parsing": "时间格式无效",
+}
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer gz_…` from POST /api/v1/auth/token."""
+
+    def authenticate(self, request, token):
+        from gongzhi.accounts.services import token_user
+
+        user = token_user(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class SessionAuth(APIKeyCookie):
+    """The signed-in browser session (pages calling the API); CSRF applies to writes."""
+
+    param_name = "sessionid"
+
+    def authenticate(self, request, key):
+        user = getattr(request, "user", None)
+        return user if user is not None and user.is_authenticated else None
+
+
+class ChineseJSONRenderer(JSONRenderer):
+    """UTF-8 JSON: Chinese messages stay readable in curl and logs."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
+api = NinjaAPI(
+    renderer=ChineseJSONRenderer(),
+    title="共治 Gongzhi API",
+    version="1",
+    description="基层社会治理综治中心平台接口。认证：POST /api/v1/auth/token 取得令牌后，以 `Authorization: Bearer <令牌>` 调用。",
+    auth=[TokenAuth(), SessionAuth()],
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+def error_body(code: str, message: str, fields: list | None = None) -> dict:
+    """The one error shape of the whole API."""
+    return {"error": {"code": code, "message": message, "fields": fields or []}}
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request, exc: DomainError):
+    fields = [{"field": exc.field, "message": exc.message}] if exc.field else []
+    return api.create_response(request, error_body(exc.code, exc.message, fields), status=exc.status)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc: ValidationError):
+    fields = []
+    for err in exc.errors:
+        loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "payload")]
+        name = ".".join(loc) or "请求"
+        text = _FIELD_MESSAGES.get(err.get("type", ""), "取值无效")
+        fields.append({"field": name, "message": f"{name}：{text}"})
+    message = "请求参数有误：" + "；".join(f["message"] for f in fields)
+    return api.create_response(request, error_body("invalid", message, fields), status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request, exc):
+    return api.create_response(request, error_body("unauthorized", "未登录或令牌无效、已过期、已吊销。"), status=401)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return api.create_response(request, error_body("not_found", "对象不存在，或不在您的管辖范围内。"), status=404)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    return api.create_response(request, error_body("error", str(exc)), status=exc.status_code)
+
+
+def _routers():
+    from gongzhi.accounts.api import router as auth_router
+    from gongzhi.areas.api import router as areas_router
+
+    api.add_router("/auth", auth_router)
+    api.add_router("/areas", areas_router)
+
+
+_routers()

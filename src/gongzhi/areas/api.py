@@ -1,0 +1,76 @@
+"""API: the area tree, scoped to the caller."""
+
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+
+from gongzhi.accounts.selectors import grid_workers_of
+
+from . import selectors
+from .models import Area
+
+router = Router(tags=["区划与网格"])
+
+
+class AreaRef(Schema):
+    code: str
+    name: str
+    level: str
+
+
+class AreaOut(Schema):
+    code: str
+    name: str
+    official_name: str
+    level: str
+    level_label: str
+    parent_code: str | None
+    path: list[AreaRef]
+    child_count: int
+    center: list[float] | None
+    boundary: dict | None
+    grid_workers: list[str]
+
+
+class ChildOut(Schema):
+    code: str
+    name: str
+    level: str
+    level_label: str
+    child_count: int
+
+
+def _ref(area: Area) -> dict:
+    return {"code": area.code, "name": area.name, "level": area.level}
+
+
+@router.get("/", response=list[ChildOut], summary="我可见的顶层区划")
+def area_roots(request):
+    roots = selectors.top_areas_for(request.user)
+    return [
+        {**_ref(a), "level_label": a.get_level_display(), "child_count": a.children.count()} for a in roots
+    ]
+
+
+@router.get("/{code}", response=AreaOut, summary="区划详情")
+def area_detail(request, code: str):
+    area = get_object_or_404(Area.objects.visible_to(request.user), pk=code)
+    return {
+        **_ref(area),
+        "official_name": area.official_name,
+        "level_label": area.get_level_display(),
+        "parent_code": area.parent_id,
+        "path": [_ref(a) for a in selectors.area_ancestors(area)],
+        "child_count": area.children.count(),
+        "center": [area.center_lat, area.center_lng] if area.center_lat is not None else None,
+        "boundary": area.boundary,
+        "grid_workers": [g.user.display_name for g in grid_workers_of(area)] if area.is_grid else [],
+    }
+
+
+@router.get("/{code}/children", response=list[ChildOut], summary="下级区划")
+def area_children(request, code: str):
+    area = get_object_or_404(Area.objects.visible_to(request.user), pk=code)
+    return [
+        {**_ref(c), "level_label": c.get_level_display(), "child_count": c.child_count}
+        for c in selectors.area_children(area)
+    ]

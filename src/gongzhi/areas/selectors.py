@@ -1,0 +1,49 @@
+"""Reads of the area tree."""
+
+from django.db.models import Count, Q
+
+from .models import Area, Level
+
+
+def area_children(area: Area):
+    """Children of an area with their own child and grid counts (one query)."""
+    return (
+        Area.objects.filter(parent=area)
+        .annotate(child_count=Count("children", distinct=True))
+        .order_by("code")
+    )
+
+
+def area_ancestors(area: Area) -> list[Area]:
+    """Ancestors, top first (names of the path are public, so no scope filter)."""
+    by_code = Area.objects.in_bulk(area.ancestor_codes())
+    return [by_code[c] for c in area.ancestor_codes() if c in by_code]
+
+
+def area_summary(area: Area) -> dict:
+    """Counts of each level below an area, by code prefix (index range scans)."""
+    rows = Area.objects.under(area.code).values("level").annotate(n=Count("code"))
+    counts = {row["level"]: row["n"] for row in rows}
+    return {level: counts.get(level.value, 0) for level in Level if counts.get(level.value)}
+
+
+def top_areas_for(user):
+    """The highest areas a user can see: roots of their visible forest."""
+    from gongzhi.accounts.scope import area_codes_for
+
+    if user.is_superuser:
+        return list(Area.objects.filter(parent__isnull=True))
+    codes = sorted(set(area_codes_for(user)), key=len)
+    roots: list[str] = []
+    for code in codes:
+        if not any(code.startswith(r) for r in roots):
+            roots.append(code)
+    return list(Area.objects.filter(code__in=roots).order_by("code"))
+
+
+def search_areas(user, text: str, limit: int = 20):
+    """Areas visible to the user whose name or code matches."""
+    text = text.strip()
+    if not text:
+        return Area.objects.none()
+    return Area.objects.visible_to(user).filter(Q(name__contains=text) | Q(code__startswith=text))[:limit]

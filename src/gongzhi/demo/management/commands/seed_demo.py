@@ -1,0 +1,67 @@
+"""gongzhi seed_demo — build the demo county (idempotent) and print the demo accounts."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from gongzhi.accounts.models import Department, Role, RoleGrant
+from gongzhi.accounts.services import department_create, user_grant_role
+from gongzhi.areas.models import Area, Level
+from gongzhi.areas.services import areas_import_national, areas_make_grids
+from gongzhi.demo import data
+
+
+class Command(BaseCommand):
+    help = "建立演示县（沙洋县）：真实区划、网格、职能部门和各角色演示账号。仅在演示/调试模式下可用。"
+
+    def handle(self, *args, **options):
+        if not (settings.DEMO or settings.DEBUG):
+            raise CommandError("seed_demo 只能在演示模式（GONGZHI_DEMO=1）下运行：它会建立密码公开的账号。")
+        with transaction.atomic():
+            self._areas()
+            self._departments()
+            self._accounts()
+        self._print_accounts()
+
+    def _areas(self):
+        if not Area.objects.filter(pk=data.COUNTY).exists():
+            result = areas_import_national(code=data.COUNTY)
+            self.stdout.write(f"导入区划：新增 {result.created} 个")
+        grids, micro = areas_make_grids(code=data.COUNTY, per_village=data.GRIDS_PER_VILLAGE)
+        more = areas_make_grids(
+            code=data.HEJI, per_village=data.GRIDS_PER_VILLAGE, micro_per_grid=data.MICROGRIDS_PER_GRID_IN_HEJI
+        )
+        if grids or micro or any(more):
+            self.stdout.write(f"新建网格 {grids + more[0]} 个，微网格 {micro + more[1]} 个")
+
+    def _departments(self):
+        for area, name, kind in data.DEPARTMENTS:
+            department_create(name=name, kind=kind, area_code=area)
+
+    def _accounts(self):
+        for username, full_name, role, area, dept_name in data.ACCOUNTS:
+            if RoleGrant.objects.filter(user__username=username, role=role, area_id=area).exists():
+                continue
+            dept = Department.objects.get(name=dept_name) if dept_name else None
+            user_grant_role(
+                username=username,
+                role=role,
+                area_code=area,
+                password=data.PASSWORD,
+                full_name=full_name,
+                department=dept,
+            )
+
+    def _print_accounts(self):
+        county = Area.objects.get(pk=data.COUNTY)
+        counts = {lv: Area.objects.filter(level=lv, code__startswith=data.COUNTY).count() for lv in Level.values}
+        self.stdout.write(
+            f"\n演示县：{county.name}（{county.code}）镇级 {counts['town']} 个，村级 {counts['village']} 个，"
+            f"网格 {counts['grid']} 个，微网格 {counts['microgrid']} 个"
+        )
+        self.stdout.write(f"演示账号（密码均为 {data.PASSWORD}，仅限演示）：")
+        for username, full_name, role, area, dept_name in data.ACCOUNTS:
+            area_name = Area.objects.get(pk=area).name
+            extra = f" · {dept_name}" if dept_name else ""
+            self.stdout.write(f"  {username:<15} {full_name:<4} {Role(role).label} @ {area_name}{extra}")
+        self.stdout.write("")
