@@ -4,6 +4,7 @@ from datetime import datetime
 
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
+from ninja.responses import Status
 
 from gongzhi.lib.errors import DomainError
 
@@ -64,7 +65,7 @@ class ErrorOut(Schema):
 def token_create(request, payload: TokenIn):
     user = services.login_attempt(username=payload.username, password=payload.password, channel="api")
     token, raw = services.token_issue(user=user, name=payload.name)
-    return 201, {"id": token.pk, "token": raw, "expires_at": token.expires_at}
+    return Status(201, {"id": token.pk, "token": raw, "expires_at": token.expires_at})
 
 
 @router.delete("/token", response={204: None}, summary="吊销当前令牌")
@@ -73,7 +74,7 @@ def token_revoke_current(request):
     if token is None:
         raise DomainError("当前请求未使用令牌认证。")
     services.token_revoke(token=token, actor=request.user)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/tokens", response=list[TokenInfo], summary="我的令牌")
@@ -85,7 +86,7 @@ def token_list(request):
 def token_revoke(request, token_id: int):
     token = get_object_or_404(ApiToken.objects.filter(user=request.user), pk=token_id)
     services.token_revoke(token=token, actor=request.user)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/me", response=MeOut, summary="当前用户与角色")
