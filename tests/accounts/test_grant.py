@@ -58,7 +58,9 @@ def test_unknown_role_is_refused():
 
 
 def test_department_staff_grant():
-    call_command("grant", "sfs", "dept_staff", GAOYANG, "--department", "高阳镇司法所", "--password", "Abc@12345")
+    call_command(
+        "grant", "sfs", "dept_staff", GAOYANG, "--department", "高阳镇司法所", "--password", "Abc@12345"
+    )
     grant = RoleGrant.objects.get(user__username="sfs")
     assert grant.department.name == "高阳镇司法所"
 

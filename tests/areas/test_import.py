@@ -56,7 +56,7 @@ def test_make_grids_codes_and_idempotence(capsys):
     # The session fixture made 2 grids per village; asking for 3 adds only the third.
     call_command("make_grids", GAOYANG, "--per-village", "3")
     villages = count(Level.VILLAGE, GAOYANG)
-    assert "新建网格 %d 个" % villages in capsys.readouterr().out
+    assert f"新建网格 {villages} 个" in capsys.readouterr().out
     grids = Area.objects.filter(parent_id=HEJI, level=Level.GRID).order_by("code")
     assert [g.code for g in grids] == [HEJI + "001", HEJI + "002", HEJI + "003"]
     assert grids[0].name == "贺集村第1网格"

@@ -24,7 +24,9 @@ def verify(capsys):
 
 def some_events(personas, n=5):
     return [
-        audit_record(actor=personas.heji, action="test.event", object_type="thing", object_id=i, details={"i": i})
+        audit_record(
+            actor=personas.heji, action="test.event", object_type="thing", object_id=i, details={"i": i}
+        )
         for i in range(n)
     ]
 
@@ -51,7 +53,11 @@ def test_trigger_blocks_update_and_delete(personas):
         AuditEvent.objects.filter(pk=event.pk).update(action="edited")
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         AuditEvent.objects.filter(pk=event.pk).delete()
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute("UPDATE audit_auditevent SET details = '{}' WHERE id = %s", [event.pk])
     assert AuditEvent.objects.get(pk=event.pk).action == "test.event"
 
@@ -124,10 +130,14 @@ def test_auditor_sees_only_their_jurisdiction(personas):
     from gongzhi.accounts.services import user_grant_role
     from gongzhi.audit.selectors import audit_events_for
 
-    province = user_grant_role(username="aud_hb", role="auditor", area_code="42", password="Test@Pass2026").user
+    province = user_grant_role(
+        username="aud_hb", role="auditor", area_code="42", password="Test@Pass2026"
+    ).user
     audit_record(actor=personas.guodian, action="test.shayang")
     audit_record(actor=None, action="test.zhongxiang", area_code="420881100")  # 钟祥市, another county
-    assert list(audit_events_for(personas.auditor, action="test.").values_list("action", flat=True)) == ["test.shayang"]
+    assert list(audit_events_for(personas.auditor, action="test.").values_list("action", flat=True)) == [
+        "test.shayang"
+    ]
     assert audit_events_for(province, action="test.").count() == 2
     # Holding another role does not open the trail.
     assert audit_events_for(personas.county, action="test.").count() == 0

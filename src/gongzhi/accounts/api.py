@@ -61,7 +61,9 @@ class ErrorOut(Schema):
     error: ErrorDetail
 
 
-@router.post("/token", auth=None, response={201: TokenOut, 401: ErrorOut, 423: ErrorOut}, summary="用户名密码换取令牌")
+@router.post(
+    "/token", auth=None, response={201: TokenOut, 401: ErrorOut, 423: ErrorOut}, summary="用户名密码换取令牌"
+)
 def token_create(request, payload: TokenIn):
     user = services.login_attempt(username=payload.username, password=payload.password, channel="api")
     token, raw = services.token_issue(user=user, name=payload.name)

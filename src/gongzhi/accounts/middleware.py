@@ -24,7 +24,9 @@ class IdleTimeoutMiddleware:
             now = time.time()
             last = request.session.get(_KEY)
             if last is not None and now - last > settings.SESSION_IDLE_SECONDS:
-                audit_record(actor=user, action="auth.session_expired", details={"idle_seconds": int(now - last)})
+                audit_record(
+                    actor=user, action="auth.session_expired", details={"idle_seconds": int(now - last)}
+                )
                 logout(request)
                 message = "长时间未操作，已自动退出，请重新登录。"
                 if request.path.startswith("/api/"):

@@ -90,7 +90,9 @@ class Department(models.Model):
 
     name = models.CharField("名称", max_length=64)
     kind = models.CharField("类别", max_length=32, choices=DepartmentKind.choices)
-    area = models.ForeignKey("areas.Area", verbose_name="所属区划", on_delete=models.PROTECT, db_column="area_code")
+    area = models.ForeignKey(
+        "areas.Area", verbose_name="所属区划", on_delete=models.PROTECT, db_column="area_code"
+    )
     phone = models.CharField("值班电话", max_length=32, blank=True)
 
     objects = DepartmentQuerySet.as_manager()
@@ -110,8 +112,12 @@ class RoleGrant(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="grants")
     role = models.CharField("角色", max_length=32, choices=Role.choices)
-    area = models.ForeignKey("areas.Area", verbose_name="区划", on_delete=models.PROTECT, db_column="area_code")
-    department = models.ForeignKey(Department, verbose_name="部门", null=True, blank=True, on_delete=models.PROTECT)
+    area = models.ForeignKey(
+        "areas.Area", verbose_name="区划", on_delete=models.PROTECT, db_column="area_code"
+    )
+    department = models.ForeignKey(
+        Department, verbose_name="部门", null=True, blank=True, on_delete=models.PROTECT
+    )
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -135,6 +141,9 @@ class LoginThrottle(models.Model):
     locked_until = models.DateTimeField(null=True, blank=True)
     last_failure_at = models.DateTimeField(null=True, blank=True)
 
+    def __str__(self) -> str:
+        return f"{self.username}: {self.failures}"
+
 
 class ApiToken(models.Model):
     """A revocable bearer token; only its HMAC-SM3 digest is stored."""
@@ -151,3 +160,6 @@ class ApiToken(models.Model):
     class Meta:
         verbose_name = "API 令牌"
         verbose_name_plural = "API 令牌"
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"

@@ -20,7 +20,9 @@ def grid_workers_of(area: Area):
 
 def staff_in(area: Area):
     """Every grant in the subtree of an area, for the area page's staff list."""
-    return RoleGrant.objects.filter(prefix_q("area_id", area.code)).select_related("user", "area", "department")
+    return RoleGrant.objects.filter(prefix_q("area_id", area.code)).select_related(
+        "user", "area", "department"
+    )
 
 
 def departments_for(user, area: Area | None = None):
@@ -46,7 +48,9 @@ def workbench(user) -> list[dict]:
                 "grant": grant,
                 "area": area,
                 "counts": [(Level(lv).label, below[lv]) for lv in Level.values if below.get(lv)],
-                "grid_workers": RoleGrant.objects.filter(prefix_q("area_id", area.code), role=Role.GRID_WORKER).count(),
+                "grid_workers": RoleGrant.objects.filter(
+                    prefix_q("area_id", area.code), role=Role.GRID_WORKER
+                ).count(),
                 "grids": list(
                     Area.objects.filter(prefix_q("code", area.code), level=Level.GRID).order_by("code")[:12]
                 )

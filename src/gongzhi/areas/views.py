@@ -18,7 +18,11 @@ def index(request):
     return render(
         request,
         "areas/index.html",
-        {"roots": roots, "query": query, "results": selectors.search_areas(request.user, query) if query else []},
+        {
+            "roots": roots,
+            "query": query,
+            "results": selectors.search_areas(request.user, query) if query else [],
+        },
     )
 
 

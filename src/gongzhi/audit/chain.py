@@ -47,7 +47,13 @@ def verify_chain(events, head=None) -> Verdict:
     count = 0
     for event in events:
         if event.seq != expected_seq:
-            return Verdict(False, count, event.seq, event.id, f"序号不连续：应为 {expected_seq}，实为 {event.seq}（有事件被删除）")
+            return Verdict(
+                False,
+                count,
+                event.seq,
+                event.id,
+                f"序号不连续：应为 {expected_seq}，实为 {event.seq}（有事件被删除）",
+            )
         if event.prev_hash != prev:
             return Verdict(False, count, event.seq, event.id, "前序哈希与上一事件不符（链被改动）")
         if not constant_time_equal(link_hash(prev, event), event.hash):
@@ -56,5 +62,11 @@ def verify_chain(events, head=None) -> Verdict:
         expected_seq += 1
         count += 1
     if head is not None and (head.seq != count or head.hash != prev):
-        return Verdict(False, count, head.seq, None, f"链尾不符：链头记录 {head.seq} 条，实际 {count} 条（末尾事件被删除）")
+        return Verdict(
+            False,
+            count,
+            head.seq,
+            None,
+            f"链尾不符：链头记录 {head.seq} 条，实际 {count} 条（末尾事件被删除）",
+        )
     return Verdict(True, count)

@@ -21,7 +21,12 @@ def index(request):
     filters = {k: request.GET.get(k, "").strip() for k in ("action", "actor", "result")}
     page = Paginator(audit_events_for(request.user, **filters), 50).get_page(request.GET.get("page"))
     verdict = audit_verify_all() if request.GET.get("verify") else None
-    audit_record(actor=request.user, action="audit.view", role=Role.AUDITOR, details={**filters, "verify": bool(verdict)})
+    audit_record(
+        actor=request.user,
+        action="audit.view",
+        role=Role.AUDITOR,
+        details={**filters, "verify": bool(verdict)},
+    )
     return render(
         request,
         "audit/index.html",

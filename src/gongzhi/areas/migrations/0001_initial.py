@@ -5,32 +5,66 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Area',
+            name="Area",
             fields=[
-                ('code', models.CharField(max_length=18, primary_key=True, serialize=False, verbose_name='代码')),
-                ('name', models.CharField(max_length=64, verbose_name='名称')),
-                ('official_name', models.CharField(blank=True, max_length=128, verbose_name='规范名称')),
-                ('level', models.CharField(choices=[('province', '省'), ('city', '市'), ('county', '县(区)'), ('town', '镇(街道)'), ('village', '村(社区)'), ('grid', '网格'), ('microgrid', '微网格')], max_length=16, verbose_name='层级')),
-                ('source', models.CharField(default='local', help_text='national-2023 或 local', max_length=32, verbose_name='来源')),
-                ('center_lat', models.FloatField(blank=True, null=True, verbose_name='中心纬度')),
-                ('center_lng', models.FloatField(blank=True, null=True, verbose_name='中心经度')),
-                ('boundary', models.JSONField(blank=True, null=True, verbose_name='边界(GeoJSON)')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='areas.area', verbose_name='上级')),
+                (
+                    "code",
+                    models.CharField(max_length=18, primary_key=True, serialize=False, verbose_name="代码"),
+                ),
+                ("name", models.CharField(max_length=64, verbose_name="名称")),
+                ("official_name", models.CharField(blank=True, max_length=128, verbose_name="规范名称")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("province", "省"),
+                            ("city", "市"),
+                            ("county", "县(区)"),
+                            ("town", "镇(街道)"),
+                            ("village", "村(社区)"),
+                            ("grid", "网格"),
+                            ("microgrid", "微网格"),
+                        ],
+                        max_length=16,
+                        verbose_name="层级",
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        default="local",
+                        help_text="national-2023 或 local",
+                        max_length=32,
+                        verbose_name="来源",
+                    ),
+                ),
+                ("center_lat", models.FloatField(blank=True, null=True, verbose_name="中心纬度")),
+                ("center_lng", models.FloatField(blank=True, null=True, verbose_name="中心经度")),
+                ("boundary", models.JSONField(blank=True, null=True, verbose_name="边界(GeoJSON)")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="areas.area",
+                        verbose_name="上级",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '区划/网格',
-                'verbose_name_plural': '区划/网格',
-                'ordering': ['code'],
-                'indexes': [models.Index(fields=['level', 'code'], name='area_level_code')],
+                "verbose_name": "区划/网格",
+                "verbose_name_plural": "区划/网格",
+                "ordering": ["code"],
+                "indexes": [models.Index(fields=["level", "code"], name="area_level_code")],
             },
         ),
     ]

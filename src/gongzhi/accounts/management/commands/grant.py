@@ -8,7 +8,9 @@ from gongzhi.lib.errors import DomainError
 
 
 class Command(BaseCommand):
-    help = "授予用户在某区划的角色（用户不存在则创建）。角色：" + "、".join(f"{r.value}({r.label})" for r in Role)
+    help = "授予用户在某区划的角色（用户不存在则创建）。角色：" + "、".join(
+        f"{r.value}({r.label})" for r in Role
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("username")
@@ -27,8 +29,15 @@ class Command(BaseCommand):
                 raise CommandError(f"在 {area_code} 及其上级中找不到部门「{department}」。")
         try:
             grant = user_grant_role(
-                username=username, role=role, area_code=area_code, password=password, full_name=name, department=dept
+                username=username,
+                role=role,
+                area_code=area_code,
+                password=password,
+                full_name=name,
+                department=dept,
             )
         except DomainError as exc:
             raise CommandError(exc.message) from None
-        self.stdout.write(f"已授予 {username} {grant.get_role_display()} @ {grant.area.name}({grant.area_id})")
+        self.stdout.write(
+            f"已授予 {username} {grant.get_role_display()} @ {grant.area.name}({grant.area_id})"
+        )

@@ -29,7 +29,9 @@ class Command(BaseCommand):
             self.stdout.write(f"导入区划：新增 {result.created} 个")
         grids, micro = areas_make_grids(code=data.COUNTY, per_village=data.GRIDS_PER_VILLAGE)
         more = areas_make_grids(
-            code=data.HEJI, per_village=data.GRIDS_PER_VILLAGE, micro_per_grid=data.MICROGRIDS_PER_GRID_IN_HEJI
+            code=data.HEJI,
+            per_village=data.GRIDS_PER_VILLAGE,
+            micro_per_grid=data.MICROGRIDS_PER_GRID_IN_HEJI,
         )
         if grids or micro or any(more):
             self.stdout.write(f"新建网格 {grids + more[0]} 个，微网格 {micro + more[1]} 个")
@@ -54,7 +56,9 @@ class Command(BaseCommand):
 
     def _print_accounts(self):
         county = Area.objects.get(pk=data.COUNTY)
-        counts = {lv: Area.objects.filter(level=lv, code__startswith=data.COUNTY).count() for lv in Level.values}
+        counts = {
+            lv: Area.objects.filter(level=lv, code__startswith=data.COUNTY).count() for lv in Level.values
+        }
         self.stdout.write(
             f"\n演示县：{county.name}（{county.code}）镇级 {counts['town']} 个，村级 {counts['village']} 个，"
             f"网格 {counts['grid']} 个，微网格 {counts['microgrid']} 个"
