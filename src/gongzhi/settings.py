@@ -179,6 +179,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 if LOCAL:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = DATA_DIR / "media"
+# Map tiles: government intranets are offline, so no tile server is assumed. Set a URL template
+# of your own tile server (e.g. "https://tiles.example.gov.cn/{z}/{x}/{y}.png") to draw a base map.
+MAP_TILE_URL = env("GONGZHI_MAP_TILE_URL", "")
 
 # Background work: Huey on SQLite for one machine, Redis when several share the work.
 REDIS_URL = env("REDIS_URL")

@@ -89,3 +89,13 @@ def test_anonymous_gets_login_or_401(client):
     response = client.get(f"/api/v1/areas/{HEJI}")
     assert response.status_code == 401
     assert response.json()["error"]["message"].startswith("未登录")
+
+
+def test_children_filter_serves_the_htmx_fragment(personas):
+    client = personas.client("gaoyang")
+    response = client.get(f"/areas/{GAOYANG}/", {"q": "贺集"}, headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert response.status_code == 200 and "<html" not in body
+    assert "贺集村" in body and "辛巷村" not in body
+    body = client.get(f"/areas/{GAOYANG}/", {"q": "纽约"}, headers={"HX-Request": "true"}).content.decode()
+    assert "没有名称或代码匹配「纽约」" in body

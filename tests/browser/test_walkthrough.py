@@ -39,6 +39,10 @@ def test_town_staff_browses_the_area_tree(demo_server, browser, shot, device):
     assert "沙洋县" in crumbs and "荆门市" in crumbs
     shot(page, f"area-tree-{device}")
 
+    # The filter swaps the children table through htmx, without a page load.
+    page.fill("input[name=q]", "贺集")
+    page.wait_for_function("document.querySelectorAll('table.children tbody tr').length === 1")
+    row = page.locator("table.children tr", has_text="贺集村")
     row.locator("a").click()
     page.wait_for_selector("h1:has-text('贺集村')")
     assert page.locator("table.children tbody tr").count() == data.GRIDS_PER_VILLAGE

@@ -51,3 +51,12 @@ STAFF_ROLES = (
     Role.DEPT_STAFF,
     Role.MEDIATOR,
 )
+
+
+def require_role(user, roles, area_code: str, doing: str) -> None:
+    """Raise Forbidden unless the user holds one of `roles` at or above `area_code`."""
+    from gongzhi.lib.errors import Forbidden
+
+    if not has_role(user, roles, area_code):
+        labels = "、".join(Role(r).label for r in roles)
+        raise Forbidden(f"只有{labels}可以{doing}。")

@@ -4,8 +4,9 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
 from gongzhi.accounts.selectors import grid_workers_of
+from gongzhi.lib.errors import DomainError
 
-from . import selectors
+from . import selectors, services
 from .models import Area
 
 router = Router(tags=["区划与网格"])
@@ -39,6 +40,12 @@ class ChildOut(Schema):
     child_count: int
 
 
+class GridIn(Schema):
+    name: str
+    center: list[float] | None = None
+    boundary: dict | None = None
+
+
 def _ref(area: Area) -> dict:
     return {"code": area.code, "name": area.name, "level": area.level}
 
@@ -54,6 +61,27 @@ def area_roots(request):
 @router.get("/{code}", response=AreaOut, summary="区划详情")
 def area_detail(request, code: str):
     area = get_object_or_404(Area.objects.visible_to(request.user), pk=code)
+    return _detail(area)
+
+
+@router.put("/{code}", response=AreaOut, summary="修改网格名称、中心点与边界（综治中心工作人员）")
+def grid_update(request, code: str, payload: GridIn):
+    area = get_object_or_404(Area.objects.visible_to(request.user), pk=code)
+    if payload.center is not None and len(payload.center) != 2:
+        raise DomainError("中心点须为 [纬度, 经度]。", field="center")
+    lat, lng = payload.center if payload.center is not None else (None, None)
+    services.area_update_grid(
+        area=area,
+        actor=request.user,
+        name=payload.name,
+        center_lat=lat,
+        center_lng=lng,
+        boundary=payload.boundary,
+    )
+    return _detail(area)
+
+
+def _detail(area: Area) -> dict:
     return {
         **_ref(area),
         "official_name": area.official_name,

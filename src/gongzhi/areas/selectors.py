@@ -5,13 +5,12 @@ from django.db.models import Count, Q
 from .models import Area, Level
 
 
-def area_children(area: Area):
-    """Children of an area with their own child and grid counts (one query)."""
-    return (
-        Area.objects.filter(parent=area)
-        .annotate(child_count=Count("children", distinct=True))
-        .order_by("code")
-    )
+def area_children(area: Area, query: str = ""):
+    """Children of an area with their own child counts (one query), optionally filtered by name or code."""
+    qs = Area.objects.filter(parent=area)
+    if query:
+        qs = qs.filter(Q(name__contains=query) | Q(code__startswith=query))
+    return qs.annotate(child_count=Count("children", distinct=True)).order_by("code")
 
 
 def area_ancestors(area: Area) -> list[Area]:

@@ -4,8 +4,11 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from gongzhi.accounts.models import CENTRE_ROLES
+from gongzhi.accounts.scope import require_role
 from gongzhi.audit.services import audit_record
 from gongzhi.lib.errors import DomainError
+from gongzhi.lib.geo import polygon_problem
 
 from . import national
 from .models import Area, Level, level_for_code, prefix_q
@@ -130,20 +133,19 @@ def areas_make_grids(*, code: str, per_village: int, micro_per_grid: int = 0, ac
 def area_update_grid(
     *, area: Area, actor, name: str, center_lat=None, center_lng=None, boundary=None
 ) -> Area:
-    """Rename a grid and set its centre and GeoJSON boundary."""
+    """Rename a grid and set its centre and GeoJSON boundary (综治中心 staff of the area)."""
+    require_role(actor, CENTRE_ROLES, area.code, "修改网格信息")
     if not area.is_grid:
         raise DomainError("只有网格和微网格可以在此修改。", field="code")
     name = (name or "").strip()
     if not name:
         raise DomainError("网格名称不能为空。", field="name")
     if (center_lat is None) != (center_lng is None):
-        raise DomainError("中心点须同时给出纬度和经度。", field="center")
+        raise DomainError("中心点须同时给出纬度和经度。", field="center_lat")
     if center_lat is not None and not (-90 <= center_lat <= 90 and -180 <= center_lng <= 180):
-        raise DomainError("中心点经纬度超出范围。", field="center")
-    if boundary is not None and (
-        not isinstance(boundary, dict) or boundary.get("type") not in ("Polygon", "MultiPolygon")
-    ):
-        raise DomainError("边界须为 GeoJSON 的 Polygon 或 MultiPolygon。", field="boundary")
+        raise DomainError("中心点经纬度超出范围（纬度 -90~90，经度 -180~180）。", field="center_lat")
+    if boundary is not None and (problem := polygon_problem(boundary)):
+        raise DomainError(problem, field="boundary")
     area.name, area.center_lat, area.center_lng, area.boundary = name, center_lat, center_lng, boundary
     area.save(update_fields=["name", "center_lat", "center_lng", "boundary", "updated_at"])
     audit_record(

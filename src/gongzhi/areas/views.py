@@ -1,11 +1,19 @@
-"""Pages of the area tree: the user's top areas, and one area with its children."""
+"""Pages of the area tree: the user's top areas, one area with its children, grid editing."""
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
+from gongzhi.accounts.models import CENTRE_ROLES
+from gongzhi.accounts.scope import has_role
 from gongzhi.accounts.selectors import departments_for, grid_workers_of
+from gongzhi.lib.errors import DomainError, Forbidden
 
-from . import selectors
+from . import selectors, services
+from .forms import GridForm
 from .models import Area, Level
 
 
@@ -26,16 +34,57 @@ def index(request):
     )
 
 
-@login_required
-def detail(request, code: str):
-    area = get_object_or_404(Area.objects.visible_to(request.user), pk=code)
-    context = {
+def _map_data(area: Area) -> dict | None:
+    if area.center_lat is None and not area.boundary:
+        return None
+    return {
+        "center": [area.center_lat, area.center_lng] if area.center_lat is not None else None,
+        "boundary": area.boundary,
+        "tiles": settings.MAP_TILE_URL,
+        "name": area.name,
+    }
+
+
+def _detail_context(request, area: Area, form: GridForm | None = None) -> dict:
+    can_edit = area.is_grid and has_role(request.user, CENTRE_ROLES, area.code)
+    if can_edit and form is None:
+        form = GridForm(initial=GridForm.initial_for(area))
+    query = request.GET.get("q", "").strip()
+    return {
         "area": area,
+        "query": query,
         "ancestors": selectors.area_ancestors(area),
-        "children": selectors.area_children(area),
+        "children": selectors.area_children(area, query),
         "summary": [(Level(lv).label, n) for lv, n in selectors.area_summary(area).items()],
         "departments": departments_for(request.user, area),
         "grid_workers": grid_workers_of(area) if area.is_grid else [],
+        "can_edit": can_edit,
+        "form": form,
+        "map_data": _map_data(area),
     }
+
+
+@login_required
+def detail(request, code: str):
+    area = get_object_or_404(Area.objects.visible_to(request.user), pk=code)
     template = "areas/_children.html" if request.headers.get("HX-Request") else "areas/detail.html"
-    return render(request, template, context)
+    return render(request, template, _detail_context(request, area))
+
+
+@login_required
+@require_POST
+def grid_edit(request, code: str):
+    area = get_object_or_404(Area.objects.visible_to(request.user), pk=code)
+    form = GridForm(request.POST)
+    if form.is_valid():
+        try:
+            services.area_update_grid(area=area, actor=request.user, **form.cleaned_data)
+        except Forbidden as exc:
+            raise PermissionDenied(exc.message) from None
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "网格信息已保存。")
+            return redirect("areas:detail", code=area.code)
+    area.refresh_from_db()
+    return render(request, "areas/detail.html", _detail_context(request, area, form), status=400)
