@@ -15,9 +15,14 @@ from dataclasses import dataclass
 import pytest
 from django.test import Client
 
-from gongzhi.accounts.models import User
+from django.utils import timezone
+
+from gongzhi.accounts.mfa import mfa_required
+from gongzhi.accounts.models import TotpDevice, User
 from gongzhi.accounts.services import department_create, user_grant_role
 from gongzhi.areas.services import areas_import_national, areas_make_grids
+from gongzhi.lib import totp
+from gongzhi.lib.crypto import encrypt
 
 COUNTY = "420822"
 GAOYANG = "420822110"
@@ -72,9 +77,22 @@ def personas(db) -> Personas:
     )
 
 
-def api_token(client: Client, username: str, password: str = PASSWORD) -> str:
-    response = client.post(
-        "/api/v1/auth/token", {"username": username, "password": password}, content_type="application/json"
+def enrol_totp(user: User) -> str:
+    """Give a user a confirmed authenticator (as if scanned and confirmed); returns the secret."""
+    secret = totp.new_secret()
+    TotpDevice.objects.update_or_create(
+        user=user,
+        defaults={"secret_encrypted": encrypt(secret), "confirmed_at": timezone.now(), "last_step": 0},
     )
+    return secret
+
+
+def api_token(client: Client, username: str, password: str = PASSWORD) -> str:
+    """A bearer token, passing the second factor with a fresh authenticator when the role needs one."""
+    payload = {"username": username, "password": password}
+    user = User.objects.get(username=username)
+    if mfa_required(user):
+        payload["otp"] = totp.code_at(enrol_totp(user), totp.current_step())
+    response = client.post("/api/v1/auth/token", payload, content_type="application/json")
     assert response.status_code == 201, response.content
     return response.json()["token"]

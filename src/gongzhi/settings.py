@@ -144,6 +144,10 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = not LOCAL
 CSRF_COOKIE_SECURE = not LOCAL
+# Roles that must pass a second factor (TOTP) at sign-in; empty disables it.
+MFA_ROLES = [
+    r for r in (env("GONGZHI_MFA_ROLES", "county_staff,city_staff,auditor,sysadmin") or "").split(",") if r
+]
 API_TOKEN_DAYS = int(env("GONGZHI_API_TOKEN_DAYS", "30"))
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

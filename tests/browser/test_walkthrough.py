@@ -72,6 +72,13 @@ def test_auditor_reads_and_verifies_the_trail(demo_server, browser, shot):
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
     sign_in(page, demo_server["url"], "auditor")
+    # Auditors pass a second factor; the first time they enrol an authenticator (QR code).
+    page.wait_for_selector("h1:has-text('绑定动态口令')")
+    assert page.locator(".qr img").is_visible()
+    shot(page, "mfa-enrol-desktop")
+    page.fill("#id_code", page.locator("#demo-code").inner_text())
+    page.click("button[type=submit]")
+    page.wait_for_selector("h1:has-text('工作台')")
     page.click("nav.mainnav >> text=审计日志")
     page.click("button[name=verify]")
     assert "哈希链完好" in page.locator(".msg.success").inner_text()

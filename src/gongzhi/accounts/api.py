@@ -6,9 +6,9 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.responses import Status
 
-from gongzhi.lib.errors import DomainError
+from gongzhi.lib.errors import DomainError, Forbidden
 
-from . import services
+from . import mfa, services
 from .models import ApiToken
 from .scope import grants_of
 
@@ -18,6 +18,7 @@ router = Router(tags=["认证"])
 class TokenIn(Schema):
     username: str
     password: str
+    otp: str = ""
     name: str = ""
 
 
@@ -62,10 +63,19 @@ class ErrorOut(Schema):
 
 
 @router.post(
-    "/token", auth=None, response={201: TokenOut, 401: ErrorOut, 423: ErrorOut}, summary="用户名密码换取令牌"
+    "/token",
+    auth=None,
+    response={201: TokenOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 423: ErrorOut},
+    summary="用户名、密码（及高级别人员的动态验证码 otp）换取令牌",
 )
 def token_create(request, payload: TokenIn):
     user = services.login_attempt(username=payload.username, password=payload.password, channel="api")
+    if mfa.mfa_required(user):
+        if mfa.confirmed_device(user) is None:
+            raise Forbidden(
+                "该账号须先在网页端登录并绑定动态口令，才能申请接口令牌。", code="mfa_not_enrolled"
+            )
+        mfa.totp_verify(user=user, code=payload.otp, channel="api")
     token, raw = services.token_issue(user=user, name=payload.name)
     return Status(201, {"id": token.pk, "token": raw, "expires_at": token.expires_at})
 

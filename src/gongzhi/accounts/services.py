@@ -107,13 +107,13 @@ def _lock_message(until) -> str:
     return f"登录失败次数过多，账号已锁定，请于 {local:%H:%M} 后再试（锁定 {settings.LOGIN_LOCK_MINUTES} 分钟）。"
 
 
-def login_attempt(*, username: str, password: str, channel: str = "web") -> User:
-    """Check credentials with a per-username lockout; every outcome is an audit event.
+def guarded_check(*, username: str, channel: str, action: str, wrong: str, check) -> User:
+    """Run a credential check behind the per-username lockout; every outcome is an audit event.
 
-    The failure is committed before the error is raised, so a failed try always counts.
+    `check()` returns the user or None. A failure is committed before the error is raised,
+    so every failed try counts, whether it was a password or a one-time code.
     """
-    username = (username or "").strip()
-    key = username.lower()
+    key = (username or "").strip().lower()
     now = timezone.now()
     with transaction.atomic():
         throttle, _ = LoginThrottle.objects.select_for_update().get_or_create(username=key)
@@ -121,14 +121,13 @@ def login_attempt(*, username: str, password: str, channel: str = "web") -> User
             audit_record(
                 actor=None,
                 username=username,
-                action="auth.login",
+                action=action,
                 result=Result.DENIED,
                 details={"channel": channel, "reason": "locked"},
             )
-            error = Locked(_lock_message(throttle.locked_until))
-            user = None
+            error, user = Locked(_lock_message(throttle.locked_until)), None
         else:
-            user = authenticate(username=username, password=password) if username and password else None
+            user = check()
             if user is None:
                 throttle.failures += 1
                 throttle.last_failure_at = now
@@ -139,24 +138,36 @@ def login_attempt(*, username: str, password: str, channel: str = "web") -> User
                 else:
                     left = settings.LOGIN_MAX_FAILURES - throttle.failures
                     error = AuthFailed(
-                        f"用户名或密码错误，再错 {left} 次账号将被锁定 {settings.LOGIN_LOCK_MINUTES} 分钟。"
+                        f"{wrong}，再错 {left} 次账号将被锁定 {settings.LOGIN_LOCK_MINUTES} 分钟。"
                     )
                 throttle.save()
                 audit_record(
                     actor=None,
                     username=username,
-                    action="auth.login",
+                    action=action,
                     result=Result.FAILURE,
                     details={"channel": channel, "locked": isinstance(error, Locked)},
                 )
             else:
                 throttle.failures, throttle.locked_until = 0, None
                 throttle.save()
-                audit_record(actor=user, action="auth.login", details={"channel": channel})
+                audit_record(actor=user, action=action, details={"channel": channel})
                 error = None
     if error is not None:
         raise error
     return user
+
+
+def login_attempt(*, username: str, password: str, channel: str = "web") -> User:
+    """Check a username and password behind the lockout."""
+    username = (username or "").strip()
+    return guarded_check(
+        username=username,
+        channel=channel,
+        action="auth.login",
+        wrong="用户名或密码错误",
+        check=lambda: authenticate(username=username, password=password) if username and password else None,
+    )
 
 
 @transaction.atomic

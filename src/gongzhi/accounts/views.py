@@ -1,4 +1,8 @@
-"""Pages: sign-in, sign-out, the 工作台 and password change."""
+"""Pages: sign-in (with a second factor for higher-level staff), sign-out, 工作台, password change."""
+
+import time
+
+import segno
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
@@ -10,10 +14,16 @@ from django.views.decorators.http import require_POST
 from gongzhi.audit.services import audit_record
 from gongzhi.lib.errors import DomainError
 
-from . import selectors, services
+from gongzhi.lib import totp
+
+from . import mfa, selectors, services
 from .forms import LoginForm, PasswordChangeForm
-from .models import Role
+from .models import Role, User
 from .scope import roles_of
+
+_BACKEND = "django.contrib.auth.backends.ModelBackend"
+_MFA_USER, _MFA_AT, _MFA_NEXT = "gongzhi_mfa_user", "gongzhi_mfa_at", "gongzhi_mfa_next"
+_MFA_SECONDS = 300
 
 
 def login_view(request):
@@ -29,11 +39,52 @@ def login_view(request):
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
                 next_url = ""
+            if mfa.mfa_required(user):
+                # Password is right; the session is not signed in until the code is too.
+                request.session[_MFA_USER] = user.pk
+                request.session[_MFA_AT] = time.time()
+                request.session[_MFA_NEXT] = next_url
+                return redirect("accounts:mfa")
+            login(request, user, backend=_BACKEND)
             return redirect(next_url or "accounts:home")
     return render(request, "accounts/login.html", {"form": form, "next": next_url})
+
+
+def _pending_mfa_user(request) -> User | None:
+    user_id, started = request.session.get(_MFA_USER), request.session.get(_MFA_AT, 0)
+    if user_id is None or time.time() - started > _MFA_SECONDS:
+        return None
+    return User.objects.filter(pk=user_id, is_active=True).first()
+
+
+def mfa_view(request):
+    """Second step of sign-in: enrol an authenticator app once, then enter its 6-digit code."""
+    user = _pending_mfa_user(request)
+    if user is None:
+        messages.warning(request, "验证已超时，请重新输入用户名和密码。")
+        return redirect("accounts:login")
+    error = None
+    if request.method == "POST":
+        try:
+            mfa.totp_verify(user=user, code=request.POST.get("code", ""), channel="web")
+        except DomainError as exc:
+            error = exc.message
+        else:
+            next_url = request.session.get(_MFA_NEXT) or ""
+            for key in (_MFA_USER, _MFA_AT, _MFA_NEXT):
+                request.session.pop(key, None)
+            login(request, user, backend=_BACKEND)
+            return redirect(next_url or "accounts:home")
+    enrolling = mfa.confirmed_device(user) is None
+    context = {"error": error, "enrolling": enrolling, "demo_code": None, "username": user.username}
+    if enrolling:
+        secret = mfa.pending_secret(user) or mfa.totp_begin_enrolment(user=user)
+        uri = totp.provisioning_uri(secret, user.username)
+        context.update(secret=secret, qr=segno.make(uri, error="m").svg_data_uri(scale=4), uri=uri)
+    context["demo_code"] = mfa.demo_code(user)
+    return render(request, "accounts/mfa.html", context, status=400 if error else 200)
 
 
 @require_POST
@@ -75,7 +126,7 @@ def password_change(request):
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            login(request, request.user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, request.user, backend=_BACKEND)
             messages.success(request, "密码已修改。")
             return redirect("accounts:home")
     return render(request, "accounts/password.html", {"form": form})
