@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 import pytest
 from django.test import Client
-
 from django.utils import timezone
 
 from gongzhi.accounts.mfa import mfa_required

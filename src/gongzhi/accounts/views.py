@@ -3,7 +3,6 @@
 import time
 
 import segno
-
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
@@ -12,9 +11,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from gongzhi.audit.services import audit_record
-from gongzhi.lib.errors import DomainError
-
 from gongzhi.lib import totp
+from gongzhi.lib.errors import DomainError
 
 from . import mfa, selectors, services
 from .forms import LoginForm, PasswordChangeForm
