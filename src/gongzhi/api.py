@@ -1,7 +1,7 @@
 """The REST API under /api/v1/: authentication, one error shape, and the routers of each app."""
 
 from django.http import Http404
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyCookie, HttpBearer
@@ -25,6 +25,50 @@ _FIELD_MESSAGES = {
     "date_from_datetime_parsing": "日期格式无效",
     "datetime_parsing": "时间格式无效",
 }
+
+
+class ErrorField(Schema):
+    field: str
+    message: str
+
+
+class ErrorDetail(Schema):
+    code: str
+    message: str
+    fields: list[ErrorField]
+
+
+class ErrorOut(Schema):
+    """The one error shape of the whole API."""
+
+    error: ErrorDetail
+
+
+# Errors any operation may answer with; documented on every operation of the schema.
+COMMON_ERRORS = {
+    400: "请求违反业务规则",
+    401: "未登录或令牌无效",
+    403: "角色无权进行此操作",
+    404: "对象不存在或不在管辖范围内",
+    409: "对象已被他人修改（冲突）",
+    422: "请求参数格式有误",
+}
+
+
+class GongzhiAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        error_schema = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+        components.update(error_schema.pop("$defs", {}))
+        components.setdefault("ErrorOut", error_schema)
+        ref = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for status, text in COMMON_ERRORS.items():
+                    responses.setdefault(str(status), {"description": text, **ref})
+        return schema
 
 
 class TokenAuth(HttpBearer):
@@ -55,7 +99,7 @@ class ChineseJSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+api = GongzhiAPI(
     renderer=ChineseJSONRenderer(),
     title="共治 Gongzhi API",
     version="1",
@@ -104,9 +148,14 @@ def on_not_found(request, exc):
     )
 
 
+# Messages ninja raises itself, in the language our users read.
+_NINJA_MESSAGES = {"Cannot parse request body": "请求体不是合法的 JSON。"}
+
+
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
-    return api.create_response(request, error_body("error", str(exc)), status=exc.status_code)
+    message = _NINJA_MESSAGES.get(str(exc), str(exc))
+    return api.create_response(request, error_body("invalid", message), status=exc.status_code)
 
 
 def _routers():

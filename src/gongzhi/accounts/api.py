@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.responses import Status
 
+from gongzhi.api import ErrorOut
 from gongzhi.lib.errors import DomainError, Forbidden
 
 from . import mfa, services
@@ -52,20 +53,10 @@ class MeOut(Schema):
     grants: list[GrantOut]
 
 
-class ErrorDetail(Schema):
-    code: str
-    message: str
-    fields: list[dict]
-
-
-class ErrorOut(Schema):
-    error: ErrorDetail
-
-
 @router.post(
     "/token",
     auth=None,
-    response={201: TokenOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 423: ErrorOut},
+    response={201: TokenOut, 423: ErrorOut},
     summary="用户名、密码（及高级别人员的动态验证码 otp）换取令牌",
 )
 def token_create(request, payload: TokenIn):

@@ -1,0 +1,35 @@
+"""One JSON error shape for everything under /api/, including what Django answers itself."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_unknown_api_url_is_a_json_404(client):
+    response = client.get("/api/v1/no-such-thing")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
+def test_wrong_method_is_a_json_405(client):
+    response = client.put("/api/v1/auth/token")
+    assert response.status_code == 405
+    assert response.json()["error"]["message"] == "该接口不支持此请求方法。"
+
+
+def test_malformed_json_names_the_problem(client):
+    response = client.post("/api/v1/auth/token", "{not json", content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["error"]["message"] == "请求体不是合法的 JSON。"
+
+
+def test_openapi_schema_and_docs_are_served(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    assert "/api/v1/areas/{code}" in schema["paths"] and "/api/v1/auth/token" in schema["paths"]
+    assert "404" in schema["paths"]["/api/v1/areas/{code}"]["get"]["responses"]
+    assert client.get("/api/v1/docs").status_code == 200
+
+
+def test_pages_keep_html_errors(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404 and "页面不存在" in response.content.decode()
