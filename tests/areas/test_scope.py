@@ -99,3 +99,21 @@ def test_children_filter_serves_the_htmx_fragment(personas):
     assert "贺集村" in body and "辛巷村" not in body
     body = client.get(f"/areas/{GAOYANG}/", {"q": "纽约"}, headers={"HX-Request": "true"}).content.decode()
     assert "没有名称或代码匹配「纽约」" in body
+
+
+def test_area_page_lists_departments_with_their_staff(personas):
+    from gongzhi.accounts.models import Department
+
+    from ..conftest import make_user
+
+    make_user(
+        "sfs",
+        "dept_staff",
+        GAOYANG,
+        full_name="孙志强",
+        department=Department.objects.get(name="高阳镇司法所"),
+    )
+    page = personas.client("gaoyang").get(f"/areas/{GAOYANG}/").content.decode()
+    assert "高阳镇司法所" in page and "孙志强" in page
+    # A 郭店村 officer sees neither 高阳镇 nor its departments.
+    assert personas.client("guodian").get(f"/areas/{GAOYANG}/").status_code == 404

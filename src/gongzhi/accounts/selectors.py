@@ -1,6 +1,6 @@
 """Reads for accounts: who works where, and what a user's 工作台 shows."""
 
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 
 from gongzhi.areas.models import Area, Level, prefix_q, scope_q
 
@@ -26,7 +26,9 @@ def staff_in(area: Area):
 
 
 def departments_for(user, area: Area | None = None):
-    qs = Department.objects.visible_to(user).select_related("area")
+    """Departments the user can see, each with its staff grants prefetched."""
+    staff = Prefetch("rolegrant_set", queryset=RoleGrant.objects.select_related("user"), to_attr="staff")
+    qs = Department.objects.visible_to(user).select_related("area").prefetch_related(staff)
     if area is not None:
         qs = qs.filter(area=area)
     return qs
