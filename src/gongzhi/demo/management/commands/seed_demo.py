@@ -69,6 +69,6 @@ class Command(BaseCommand):
             extra = f" · {dept_name}" if dept_name else ""
             self.stdout.write(f"  {username:<15} {full_name:<4} {Role(role).label} @ {area_name}{extra}")
         self.stdout.write(
-            f"县、市级人员、审计员和系统管理员登录时须加验动态口令（{'、'.join(settings.MFA_ROLES)}）；"
+            f"{'、'.join(Role(r).label for r in settings.MFA_ROLES if r in Role.values)}的账号登录时须加验动态口令；"
             "演示模式下验证码直接显示在页面上。\n"
         )
