@@ -33,3 +33,8 @@ def test_openapi_schema_and_docs_are_served(client):
 def test_pages_keep_html_errors(client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404 and "页面不存在" in response.content.decode()
+
+
+def test_api_docs_load_nothing_from_a_cdn(client):
+    page = client.get("/api/v1/docs").content.decode()
+    assert "cdn." not in page and "/static/ninja/" in page

@@ -149,13 +149,18 @@ def on_not_found(request, exc):
 
 
 # Messages ninja raises itself, in the language our users read.
-_NINJA_MESSAGES = {"Cannot parse request body": "请求体不是合法的 JSON。"}
+_NINJA_MESSAGES = {
+    "Cannot parse request body": "请求体不是合法的 JSON。",
+    "CSRF check Failed": "缺少或无效的 CSRF 令牌：以网页会话调用接口时，须在 X-CSRFToken 头中携带令牌。",
+}
+_CODES = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed", 409: "conflict"}
 
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
     message = _NINJA_MESSAGES.get(str(exc), str(exc))
-    return api.create_response(request, error_body("invalid", message), status=exc.status_code)
+    code = _CODES.get(exc.status_code, "invalid")
+    return api.create_response(request, error_body(code, message), status=exc.status_code)
 
 
 def _routers():

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",  # serves Swagger UI for /api/v1/docs from its own static files, not a CDN
     "huey.contrib.djhuey",
     "gongzhi.audit",
     "gongzhi.areas",
@@ -140,7 +141,8 @@ if TESTING:
 LOGIN_MAX_FAILURES = int(env("GONGZHI_LOGIN_MAX_FAILURES", "5"))
 LOGIN_LOCK_MINUTES = int(env("GONGZHI_LOGIN_LOCK_MINUTES", "15"))
 SESSION_IDLE_SECONDS = int(env("GONGZHI_SESSION_IDLE_SECONDS", str(30 * 60)))
-SESSION_COOKIE_AGE = 12 * 3600
+SESSION_ABSOLUTE_SECONDS = int(env("GONGZHI_SESSION_ABSOLUTE_SECONDS", str(12 * 3600)))
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = not LOCAL

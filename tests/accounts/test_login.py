@@ -182,3 +182,29 @@ def test_logout(personas):
 def test_admin_login_goes_through_our_lockout(client):
     response = client.get("/admin/login/")
     assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+def test_active_session_still_ends_after_the_absolute_limit(personas):
+    client = personas.client("heji")
+    client.get("/")
+    session = client.session
+    session["gongzhi_started"] -= settings.SESSION_ABSOLUTE_SECONDS + 1
+    session.save()
+    response = client.get("/")
+    assert response["Location"].startswith("/login/")
+    assert "登录已超过 12 小时" in client.get(response["Location"]).content.decode()
+
+
+def test_tokens_are_case_sensitive(client, personas):
+    token = api_token(client, "heji")
+    assert client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    altered = token[:3] + token[3:].swapcase()
+    assert client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {altered}"}).status_code == 401
+
+
+def test_session_api_write_without_csrf_is_refused_in_chinese(personas):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(personas.heji)
+    response = client.put(f"/api/v1/areas/{HEJI}001", {"name": "x"}, content_type="application/json")
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "forbidden" and "CSRF" in response.json()["error"]["message"]

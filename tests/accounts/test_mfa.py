@@ -110,3 +110,17 @@ def test_reset_mfa_command(personas, capsys):
     assert AuditEvent.objects.filter(action="auth.mfa_reset", object_id="county").exists()
     with pytest.raises(CommandError, match="没有绑定"):
         call_command("reset_mfa", "county")
+
+
+def test_right_password_does_not_reset_wrong_codes(client, personas):
+    # An attacker with the password re-sends it before each code guess: the lock still engages.
+    secret = enrol_totp(personas.county)
+    wrong = "000000" if totp.code_at(secret, totp.current_step()) != "000000" else "111111"
+    payload = {"username": "county", "password": PASSWORD, "otp": wrong}
+    statuses = [
+        client.post("/api/v1/auth/token", payload, content_type="application/json").status_code
+        for _ in range(settings.LOGIN_MAX_FAILURES)
+    ]
+    assert statuses[-1] == 423
+    payload["otp"] = totp.code_at(secret, totp.current_step())
+    assert client.post("/api/v1/auth/token", payload, content_type="application/json").status_code == 423

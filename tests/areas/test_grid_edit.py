@@ -56,7 +56,7 @@ def test_outsider_gets_404(client, personas):
     [
         ({"name": "  "}, "name", "不能为空"),
         ({"name": "a", "center": [30.7]}, "center", "纬度, 经度"),
-        ({"name": "a", "center": [130.7, 112.5]}, "center_lat", "超出范围"),
+        ({"name": "a", "center": [130.7, 112.5]}, "center", "超出范围"),
         ({"name": "a", "boundary": {"type": "Point", "coordinates": [1, 2]}}, "boundary", "Polygon"),
         (
             {"name": "a", "boundary": {"type": "Polygon", "coordinates": [[[1, 2], [3, 4]]]}},

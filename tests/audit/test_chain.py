@@ -141,3 +141,29 @@ def test_auditor_sees_only_their_jurisdiction(personas):
     assert audit_events_for(province, action="test.").count() == 2
     # Holding another role does not open the trail.
     assert audit_events_for(personas.county, action="test.").count() == 0
+
+
+def test_chain_head_cannot_be_rewound(personas):
+    from gongzhi.audit.models import ChainHead
+
+    some_events(personas, 2)
+    head = ChainHead.objects.get(pk=1)
+    with pytest.raises(DatabaseError, match="only moves forward"), transaction.atomic():
+        ChainHead.objects.filter(pk=1).update(seq=head.seq - 1)
+    with pytest.raises(DatabaseError, match="only moves forward"), transaction.atomic():
+        ChainHead.objects.filter(pk=1).delete()
+
+
+def test_malformed_keys_are_reported(settings):
+    from gongzhi.lib import crypto
+
+    settings.FIELD_KEYS = "1:not-base64-of-16-bytes"
+    settings.AUDIT_KEY = "c2hvcnQ="  # "short"
+    crypto.field_keys.cache_clear()
+    crypto.hmac_key.cache_clear()
+    try:
+        problems = crypto.check_keys()
+    finally:
+        crypto.field_keys.cache_clear()
+        crypto.hmac_key.cache_clear()
+    assert [p.split(":")[0] for p in problems] == ["GONGZHI_FIELD_KEYS", "GONGZHI_AUDIT_KEY"]

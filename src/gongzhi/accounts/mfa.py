@@ -10,13 +10,10 @@ from gongzhi.lib.crypto import decrypt, encrypt
 from gongzhi.lib.errors import DomainError
 
 from .models import TotpDevice, User
-from .scope import roles_of
+from .scope import needs_second_factor
 from .services import guarded_check
 
-
-def mfa_required(user: User) -> bool:
-    """Roles listed in settings.MFA_ROLES (county and city staff, auditors, sysadmins) need a code."""
-    return bool(roles_of(user) & set(settings.MFA_ROLES))
+mfa_required = needs_second_factor
 
 
 def confirmed_device(user: User) -> TotpDevice | None:

@@ -1,4 +1,5 @@
-"""Idle-session timeout: a session unused for SESSION_IDLE_SECONDS is ended (design.md §5)."""
+"""Session limits: end a session idle for SESSION_IDLE_SECONDS, or older than
+SESSION_ABSOLUTE_SECONDS however active (design.md §5)."""
 
 import time
 
@@ -11,7 +12,8 @@ from django.urls import reverse
 
 from gongzhi.audit.services import audit_record
 
-_KEY = "gongzhi_last_seen"
+_LAST_SEEN = "gongzhi_last_seen"
+_STARTED = "gongzhi_started"
 
 
 class IdleTimeoutMiddleware:
@@ -22,17 +24,25 @@ class IdleTimeoutMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             now = time.time()
-            last = request.session.get(_KEY)
+            last = request.session.get(_LAST_SEEN)
+            started = request.session.setdefault(_STARTED, now)
             if last is not None and now - last > settings.SESSION_IDLE_SECONDS:
-                audit_record(
-                    actor=user, action="auth.session_expired", details={"idle_seconds": int(now - last)}
-                )
-                logout(request)
-                message = "长时间未操作，已自动退出，请重新登录。"
-                if request.path.startswith("/api/"):
-                    body = {"error": {"code": "session_expired", "message": message, "fields": []}}
-                    return JsonResponse(body, status=401, json_dumps_params={"ensure_ascii": False})
-                messages.warning(request, message)
-                return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
-            request.session[_KEY] = now
+                return self._end(request, "idle", "长时间未操作，已自动退出，请重新登录。", now - last)
+            if now - started > settings.SESSION_ABSOLUTE_SECONDS:
+                hours = settings.SESSION_ABSOLUTE_SECONDS // 3600
+                return self._end(request, "absolute", f"登录已超过 {hours} 小时，请重新登录。", now - started)
+            request.session[_LAST_SEEN] = now
         return self.get_response(request)
+
+    def _end(self, request, reason: str, message: str, seconds: float):
+        audit_record(
+            actor=request.user,
+            action="auth.session_expired",
+            details={"reason": reason, "seconds": int(seconds)},
+        )
+        logout(request)
+        if request.path.startswith("/api/"):
+            body = {"error": {"code": "session_expired", "message": message, "fields": []}}
+            return JsonResponse(body, status=401, json_dumps_params={"ensure_ascii": False})
+        messages.warning(request, message)
+        return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")

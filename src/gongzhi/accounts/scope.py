@@ -27,6 +27,13 @@ def roles_of(user) -> set[str]:
     return {g.role for g in grants_of(user)}
 
 
+def needs_second_factor(user) -> bool:
+    """Roles in settings.MFA_ROLES (county and city staff, auditors, sysadmins) sign in with a code too."""
+    from django.conf import settings
+
+    return bool(roles_of(user) & set(settings.MFA_ROLES))
+
+
 def primary_role(user) -> str:
     grants = grants_of(user)
     return grants[0].role if grants else ""

@@ -12,11 +12,11 @@ from django.utils import timezone
 from gongzhi.areas.models import Area
 from gongzhi.audit.models import Result
 from gongzhi.audit.services import audit_record
-from gongzhi.lib.crypto import blind_index
+from gongzhi.lib.crypto import token_digest
 from gongzhi.lib.errors import AuthFailed, DomainError, Locked
 
 from .models import ROLE_LEVELS, ApiToken, Department, LoginThrottle, Role, RoleGrant, User
-from .scope import forget_grants
+from .scope import forget_grants, needs_second_factor
 
 TOKEN_PREFIX = "gz_"
 
@@ -107,11 +107,14 @@ def _lock_message(until) -> str:
     return f"登录失败次数过多，账号已锁定，请于 {local:%H:%M} 后再试（锁定 {settings.LOGIN_LOCK_MINUTES} 分钟）。"
 
 
-def guarded_check(*, username: str, channel: str, action: str, wrong: str, check) -> User:
+def guarded_check(
+    *, username: str, channel: str, action: str, wrong: str, check, clears=lambda user: True
+) -> User:
     """Run a credential check behind the per-username lockout; every outcome is an audit event.
 
     `check()` returns the user or None. A failure is committed before the error is raised,
-    so every failed try counts, whether it was a password or a one-time code.
+    so every failed try counts, whether it was a password or a one-time code. Success clears
+    the failures only when `clears(user)`: a right password must not wipe out wrong codes.
     """
     key = (username or "").strip().lower()
     now = timezone.now()
@@ -149,8 +152,9 @@ def guarded_check(*, username: str, channel: str, action: str, wrong: str, check
                     details={"channel": channel, "locked": isinstance(error, Locked)},
                 )
             else:
-                throttle.failures, throttle.locked_until = 0, None
-                throttle.save()
+                if clears(user):
+                    throttle.failures, throttle.locked_until = 0, None
+                    throttle.save()
                 audit_record(actor=user, action=action, details={"channel": channel})
                 error = None
     if error is not None:
@@ -167,6 +171,7 @@ def login_attempt(*, username: str, password: str, channel: str = "web") -> User
         action="auth.login",
         wrong="用户名或密码错误",
         check=lambda: authenticate(username=username, password=password) if username and password else None,
+        clears=lambda user: not needs_second_factor(user),
     )
 
 
@@ -177,7 +182,7 @@ def token_issue(*, user: User, name: str = "") -> tuple[ApiToken, str]:
     token = ApiToken.objects.create(
         user=user,
         name=name[:64],
-        digest=blind_index(raw),
+        digest=token_digest(raw),
         prefix=raw[:10],
         expires_at=timezone.now() + timedelta(days=settings.API_TOKEN_DAYS),
     )
@@ -191,7 +196,7 @@ def token_user(raw: str) -> User | None:
         return None
     token = (
         ApiToken.objects.select_related("user")
-        .filter(digest=blind_index(raw), revoked_at__isnull=True, expires_at__gt=timezone.now())
+        .filter(digest=token_digest(raw), revoked_at__isnull=True, expires_at__gt=timezone.now())
         .first()
     )
     if token is None or not token.user.is_active:

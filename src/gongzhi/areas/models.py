@@ -38,11 +38,19 @@ def level_for_code(code: str) -> Level | None:
 def prefix_q(field: str, code: str) -> Q:
     """Rows whose `field` (an area code) starts with `code`, as a range on the code.
 
-    Codes are digits only, and ':' sorts right after '9', so [code, code + ':') holds exactly
-    the codes with this prefix. A range is an index range scan on both SQLite and PostgreSQL,
-    whatever the collation, where LIKE 'code%' is not (SQLite skips the index with ESCAPE).
+    Codes are digit strings, so the codes starting with P are exactly those in [P, P+1),
+    where P+1 is P incremented as a number of the same width ('420822110' -> '420822111').
+    Digit strings sort the same in byte order and in linguistic collations (ICU, glibc), so
+    the range is right in any database collation, and it is an index range scan on SQLite and
+    PostgreSQL alike, where LIKE 'P%' is not (SQLite skips the index under ESCAPE). A prefix of
+    all nines has no same-width successor; every digit string >= it starts with it.
     """
-    return Q(**{f"{field}__gte": code, f"{field}__lt": code + ":"})
+    if not code.isdigit():
+        return Q(pk__in=[])
+    if set(code) == {"9"}:
+        return Q(**{f"{field}__gte": code})
+    upper = str(int(code) + 1).zfill(len(code))
+    return Q(**{f"{field}__gte": code, f"{field}__lt": upper})
 
 
 def scope_q(field: str, codes) -> Q:

@@ -141,9 +141,9 @@ def area_update_grid(
     if not name:
         raise DomainError("网格名称不能为空。", field="name")
     if (center_lat is None) != (center_lng is None):
-        raise DomainError("中心点须同时给出纬度和经度。", field="center_lat")
+        raise DomainError("中心点须同时给出纬度和经度。", field="center")
     if center_lat is not None and not (-90 <= center_lat <= 90 and -180 <= center_lng <= 180):
-        raise DomainError("中心点经纬度超出范围（纬度 -90~90，经度 -180~180）。", field="center_lat")
+        raise DomainError("中心点经纬度超出范围（纬度 -90~90，经度 -180~180）。", field="center")
     if boundary is not None and (problem := polygon_problem(boundary)):
         raise DomainError(problem, field="boundary")
     area.name, area.center_lat, area.center_lng, area.boundary = name, center_lat, center_lng, boundary

@@ -7,8 +7,18 @@ _SQLITE_INSTALL = [
         BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END""",
     f"""CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON {TABLE}
         BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END""",
+    # The chain head only moves forward: rewinding it would hide a cut-off tail.
+    """CREATE TRIGGER IF NOT EXISTS audit_head_forward BEFORE UPDATE ON audit_chainhead
+        WHEN NEW.seq < OLD.seq BEGIN SELECT RAISE(ABORT, 'audit chain head only moves forward'); END""",
+    """CREATE TRIGGER IF NOT EXISTS audit_head_no_delete BEFORE DELETE ON audit_chainhead
+        BEGIN SELECT RAISE(ABORT, 'audit chain head only moves forward'); END""",
 ]
-_SQLITE_UNINSTALL = ["DROP TRIGGER IF EXISTS audit_no_update", "DROP TRIGGER IF EXISTS audit_no_delete"]
+_SQLITE_UNINSTALL = [
+    "DROP TRIGGER IF EXISTS audit_no_update",
+    "DROP TRIGGER IF EXISTS audit_no_delete",
+    "DROP TRIGGER IF EXISTS audit_head_forward",
+    "DROP TRIGGER IF EXISTS audit_head_no_delete",
+]
 
 _PG_INSTALL = [
     """CREATE OR REPLACE FUNCTION gongzhi_audit_append_only() RETURNS trigger AS $$
@@ -19,10 +29,22 @@ _PG_INSTALL = [
     f"DROP TRIGGER IF EXISTS audit_no_truncate ON {TABLE}",
     f"""CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON {TABLE}
         FOR EACH STATEMENT EXECUTE FUNCTION gongzhi_audit_append_only()""",
+    # The chain head only moves forward: rewinding it would hide a cut-off tail.
+    """CREATE OR REPLACE FUNCTION gongzhi_audit_head_forward() RETURNS trigger AS $$
+       BEGIN
+         IF TG_OP = 'DELETE' OR NEW.seq < OLD.seq THEN
+           RAISE EXCEPTION 'audit chain head only moves forward';
+         END IF;
+         RETURN NEW;
+       END; $$ LANGUAGE plpgsql""",
+    "DROP TRIGGER IF EXISTS audit_head_forward ON audit_chainhead",
+    """CREATE TRIGGER audit_head_forward BEFORE UPDATE OR DELETE ON audit_chainhead
+        FOR EACH ROW EXECUTE FUNCTION gongzhi_audit_head_forward()""",
 ]
 _PG_UNINSTALL = [
     f"DROP TRIGGER IF EXISTS audit_no_change ON {TABLE}",
     f"DROP TRIGGER IF EXISTS audit_no_truncate ON {TABLE}",
+    "DROP TRIGGER IF EXISTS audit_head_forward ON audit_chainhead",
 ]
 
 

@@ -49,7 +49,27 @@ def field_keys() -> dict[int, bytes]:
 @lru_cache(maxsize=4)
 def hmac_key(purpose: str) -> bytes:
     raw = {"index": settings.INDEX_KEY, "audit": settings.AUDIT_KEY}[purpose]
-    return base64.b64decode(raw) if raw else _derived(f"{purpose}-key")
+    if not raw:
+        return _derived(f"{purpose}-key")
+    key = base64.b64decode(raw)
+    if len(key) < 16:
+        raise ValueError(f"the {purpose} HMAC key must be at least 16 bytes")
+    return key
+
+
+def check_keys() -> list[str]:
+    """Problems with the configured keys, in words an operator can act on; [] when all is well."""
+    problems = []
+    for name, load in (
+        ("GONGZHI_FIELD_KEYS", field_keys),
+        ("GONGZHI_INDEX_KEY", lambda: hmac_key("index")),
+        ("GONGZHI_AUDIT_KEY", lambda: hmac_key("audit")),
+    ):
+        try:
+            load()
+        except (ValueError, TypeError) as exc:
+            problems.append(f"{name}: {exc}")
+    return problems
 
 
 def hmac_sm3(key: bytes, data: bytes) -> str:
@@ -62,6 +82,11 @@ def hmac_sm3(key: bytes, data: bytes) -> str:
 def blind_index(value: str) -> str:
     """Deterministic HMAC-SM3 of a normalised value, for exact lookup without plaintext."""
     return hmac_sm3(hmac_key("index"), value.strip().upper().encode())
+
+
+def token_digest(raw: str) -> str:
+    """HMAC-SM3 of a secret token exactly as given (no normalisation, unlike blind_index)."""
+    return hmac_sm3(hmac_key("index"), raw.encode())
 
 
 def encrypt(plaintext: str) -> str:
@@ -95,3 +120,10 @@ def decrypt(token: str) -> str:
 
 def constant_time_equal(a: str, b: str) -> bool:
     return std_hmac.compare_digest(a.encode(), b.encode())
+
+
+def seal(value: str, masker) -> tuple[str, str, str]:
+    """(ciphertext, blind index, masked display) of a personal identifier; all '' for an empty value."""
+    if not value:
+        return "", "", ""
+    return encrypt(value), blind_index(value), masker(value)

@@ -9,6 +9,7 @@ from gongzhi.accounts.services import department_create, user_grant_role
 from gongzhi.areas.models import Area, Level
 from gongzhi.areas.services import areas_import_national, areas_make_grids
 from gongzhi.demo import data
+from gongzhi.lib.errors import DomainError
 
 
 class Command(BaseCommand):
@@ -16,11 +17,16 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if not (settings.DEMO or settings.DEBUG):
-            raise CommandError("seed_demo 只能在演示模式（GONGZHI_DEMO=1）下运行：它会建立密码公开的账号。")
-        with transaction.atomic():
-            self._areas()
-            self._departments()
-            self._accounts()
+            raise CommandError(
+                "seed_demo 只能在演示或调试模式（GONGZHI_DEMO=1 或 GONGZHI_DEBUG=1）下运行：它会建立密码公开的账号。"
+            )
+        try:
+            with transaction.atomic():
+                self._areas()
+                self._departments()
+                self._accounts()
+        except (DomainError, FileNotFoundError) as exc:
+            raise CommandError(getattr(exc, "message", str(exc))) from None
         self._print_accounts()
 
     def _areas(self):
