@@ -6,7 +6,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyCookie, HttpBearer
 
-from gongzhi.lib.errors import DomainError
+from gongzhi.lib.errors import DomainError, Invalid
 
 _FIELD_MESSAGES = {
     "missing": "缺少必填字段",
@@ -118,7 +118,10 @@ def error_body(code: str, message: str, fields: list | None = None) -> dict:
 
 @api.exception_handler(DomainError)
 def on_domain_error(request, exc: DomainError):
-    fields = [{"field": exc.field, "message": exc.message}] if exc.field else []
+    if isinstance(exc, Invalid):
+        fields = [{"field": field, "message": message} for field, message in exc.errors]
+    else:
+        fields = [{"field": exc.field, "message": exc.message}] if exc.field else []
     return api.create_response(request, error_body(exc.code, exc.message, fields), status=exc.status)
 
 

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "gongzhi.audit",
     "gongzhi.areas",
     "gongzhi.accounts",
+    "gongzhi.people",
     "gongzhi.demo",
 ]
 

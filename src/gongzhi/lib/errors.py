@@ -41,3 +41,11 @@ class Locked(AuthFailed):
 
     status = 423
     code = "locked"
+
+
+class Invalid(DomainError):
+    """Several fields are wrong at once; `errors` lists (field, message) in field order."""
+
+    def __init__(self, errors: list[tuple[str, str]]):
+        super().__init__("；".join(message for _, message in errors), field=errors[0][0] if errors else None)
+        self.errors = errors

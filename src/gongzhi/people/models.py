@@ -1,0 +1,203 @@
+"""实有人口, 户 and 单位. Identifiers are stored SM4-GCM encrypted with an HMAC-SM3 blind index
+and a masked copy for display; raw SQL never shows a full ID number or phone (design.md §5)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from gongzhi.areas.models import scope_q
+
+from .choices import (
+    CareColour,
+    Education,
+    Ethnicity,
+    Gender,
+    IdType,
+    MaritalStatus,
+    OrgKind,
+    PersonKind,
+    PoliticalStatus,
+    Relation,
+    Tag,
+)
+
+
+class ScopedQuerySet(models.QuerySet):
+    """visible_to(user): rows under an area where the user holds a role that reads the registry."""
+
+    area_fields: tuple[str, ...] = ("area_id",)
+
+    def visible_to(self, user):
+        from gongzhi.accounts.scope import area_codes_for
+        from gongzhi.people.rules import READ_ROLES
+
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        codes = area_codes_for(user, roles=READ_ROLES)
+        if not codes:
+            return self.none()
+        q = Q(pk__in=[])
+        for field in self.area_fields:
+            q |= scope_q(field, codes)
+        return self.filter(q)
+
+
+class PersonQuerySet(ScopedQuerySet):
+    # 两簿并行: the village of residence (居住簿) and the village of 户籍 (户口簿) both keep the person.
+    area_fields = ("area_id", "hukou_area_id")
+
+
+class Household(models.Model):
+    """户: a household at an address in a grid, with its care colour (三色管理)."""
+
+    household_no = models.CharField("户号", max_length=32)
+    area = models.ForeignKey(
+        "areas.Area",
+        verbose_name="所属网格",
+        on_delete=models.PROTECT,
+        db_column="area_code",
+        related_name="+",
+    )
+    address = models.CharField("住址", max_length=200)
+    care_colour = models.CharField(
+        "关爱等级", max_length=8, choices=CareColour.choices, default=CareColour.GREEN
+    )
+    care_reason = models.CharField("等级原因", max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "户"
+        verbose_name_plural = "户"
+        ordering = ["area_id", "household_no"]
+        constraints = [models.UniqueConstraint(fields=["area", "household_no"], name="household_unique_no")]
+
+    def __str__(self) -> str:
+        return f"{self.household_no} {self.address}"
+
+
+class Person(models.Model):
+    """实有人口: GB/T 31000 core items, 户籍 and 现住 kept apart (两簿并行)."""
+
+    name = models.CharField("姓名", max_length=64, db_index=True)
+    gender = models.CharField("性别", max_length=1, choices=Gender.choices)
+    birth_date = models.DateField("出生日期")
+    ethnicity = models.CharField("民族", max_length=16, choices=Ethnicity.choices, default="汉族")
+    id_type = models.CharField("证件类型", max_length=16, choices=IdType.choices, default=IdType.RESIDENT_ID)
+    id_number_cipher = models.CharField(max_length=120)
+    id_number_index = models.CharField(max_length=64, unique=True)
+    id_number_masked = models.CharField("公民身份号码", max_length=32)
+    phone_cipher = models.CharField(max_length=120, blank=True)
+    phone_index = models.CharField(max_length=64, blank=True, db_index=True)
+    phone_masked = models.CharField("联系电话", max_length=20, blank=True)
+    political_status = models.CharField(
+        "政治面貌", max_length=16, choices=PoliticalStatus.choices, default="群众"
+    )
+    education = models.CharField("学历", max_length=16, choices=Education.choices, blank=True)
+    marital_status = models.CharField("婚姻状况", max_length=8, choices=MaritalStatus.choices, blank=True)
+    occupation = models.CharField("职业", max_length=64, blank=True)
+    workplace = models.CharField("服务处所", max_length=128, blank=True)
+    kind = models.CharField(
+        "人口类型", max_length=16, choices=PersonKind.choices, default=PersonKind.REGISTERED
+    )
+    extra = models.JSONField("类型附加项", default=dict, blank=True)
+    # 现住地 (居住簿): the grid where the person lives; it scopes the row.
+    area = models.ForeignKey(
+        "areas.Area",
+        verbose_name="现住网格",
+        on_delete=models.PROTECT,
+        db_column="area_code",
+        related_name="+",
+    )
+    address = models.CharField("现住址", max_length=200)
+    # 户籍地 (户口簿): an area of ours when it is in our tree, and the address as registered.
+    hukou_area = models.ForeignKey(
+        "areas.Area",
+        verbose_name="户籍地区划",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        db_column="hukou_area_code",
+        related_name="+",
+    )
+    hukou_address = models.CharField("户籍地址", max_length=200, blank=True)
+    household = models.ForeignKey(
+        Household,
+        verbose_name="所在户",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
+    )
+    relation = models.CharField("与户主关系", max_length=8, choices=Relation.choices, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "实有人口"
+        verbose_name_plural = "实有人口"
+        ordering = ["area_id", "name"]
+        indexes = [models.Index(fields=["area", "kind"], name="person_area_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.name}({self.id_number_masked})"
+
+    @property
+    def is_party_member(self) -> bool:
+        return self.political_status in (PoliticalStatus.CPC, PoliticalStatus.CPC_PROBATIONARY)
+
+
+class PersonTag(models.Model):
+    """A role a person plays in the community (人大代表, 中心户长, 志愿者 …); one row per tag."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="tags")
+    tag = models.CharField("标签", max_length=32, choices=Tag.choices)
+
+    class Meta:
+        verbose_name = "人员标签"
+        verbose_name_plural = "人员标签"
+        constraints = [models.UniqueConstraint(fields=["person", "tag"], name="person_tag_unique")]
+        indexes = [models.Index(fields=["tag", "person"], name="person_tag_lookup")]
+
+    def __str__(self) -> str:
+        return self.get_tag_display()
+
+
+class Organization(models.Model):
+    """单位 / 社会组织 / 学校 / 医院 / 企业 / 监所 …"""
+
+    name = models.CharField("名称", max_length=128, db_index=True)
+    kind = models.CharField("类别", max_length=16, choices=OrgKind.choices)
+    credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True, db_index=True)
+    area = models.ForeignKey(
+        "areas.Area",
+        verbose_name="所属网格",
+        on_delete=models.PROTECT,
+        db_column="area_code",
+        related_name="+",
+    )
+    address = models.CharField("地址", max_length=200)
+    contact_name = models.CharField("联系人", max_length=64, blank=True)
+    contact_phone_cipher = models.CharField(max_length=120, blank=True)
+    contact_phone_index = models.CharField(max_length=64, blank=True, db_index=True)
+    contact_phone_masked = models.CharField("联系电话", max_length=20, blank=True)
+    employees = models.PositiveIntegerField("从业人数", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "单位/组织"
+        verbose_name_plural = "单位/组织"
+        ordering = ["area_id", "name"]
+
+    def __str__(self) -> str:
+        return self.name

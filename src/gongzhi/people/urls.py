@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import views
+
+app_name = "people"
+urlpatterns = [
+    path("", views.person_list, name="list"),
+    path("new/", views.person_edit, name="create"),
+    path("<int:pk>/", views.person_detail, name="detail"),
+    path("<int:pk>/edit/", views.person_edit, name="edit"),
+    path("<int:pk>/reveal/", views.reveal, {"kind": "person"}, name="reveal"),
+    path("households/", views.household_list, name="households"),
+    path("households/new/", views.household_edit, name="household_create"),
+    path("households/<int:pk>/", views.household_detail, name="household"),
+    path("households/<int:pk>/edit/", views.household_edit, name="household_edit"),
+    path("organizations/", views.organization_list, name="organizations"),
+    path("organizations/new/", views.organization_edit, name="organization_create"),
+    path("organizations/<int:pk>/", views.organization_detail, name="organization"),
+    path("organizations/<int:pk>/edit/", views.organization_edit, name="organization_edit"),
+    path("organizations/<int:pk>/reveal/", views.reveal, {"kind": "organization"}, name="organization_reveal"),
+    # Excel import/export routes are added below this line.
+]
