@@ -169,9 +169,13 @@ def on_http_error(request, exc: HttpError):
 def _routers():
     from gongzhi.accounts.api import router as auth_router
     from gongzhi.areas.api import router as areas_router
+    from gongzhi.people.api import households_router, organizations_router, people_router
 
     api.add_router("/auth", auth_router)
     api.add_router("/areas", areas_router)
+    api.add_router("/people", people_router)
+    api.add_router("/households", households_router)
+    api.add_router("/organizations", organizations_router)
 
 
 _routers()

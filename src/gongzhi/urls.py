@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("areas/", include("gongzhi.areas.urls")),
+    path("people/", include("gongzhi.people.urls")),
     path("audit/", include("gongzhi.audit.urls")),
     path("", include("gongzhi.accounts.urls")),
 ]

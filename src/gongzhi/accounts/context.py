@@ -1,5 +1,7 @@
 """Template context: the navigation a user's roles open."""
 
+from gongzhi.people.rules import READ_ROLES
+
 from .models import CENTRE_ROLES, Role
 from .scope import grants_of, roles_of
 
@@ -11,6 +13,8 @@ def navigation(request):
     roles = roles_of(user)
     # (url name, label, namespace that marks the item current)
     items = [("accounts:home", "工作台", "accounts"), ("areas:index", "区划与网格", "areas")]
+    if roles & set(READ_ROLES):
+        items.append(("people:list", "实有人口", "people"))
     if Role.AUDITOR in roles:
         items.append(("audit:index", "审计日志", "audit"))
     return {

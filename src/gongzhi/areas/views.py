@@ -11,6 +11,8 @@ from gongzhi.accounts.models import CENTRE_ROLES
 from gongzhi.accounts.scope import has_role
 from gongzhi.accounts.selectors import departments_for, grid_workers_of
 from gongzhi.lib.errors import DomainError, Forbidden
+from gongzhi.people.rules import READ_ROLES
+from gongzhi.people.selectors import registry_counts
 
 from . import selectors, services
 from .forms import GridForm
@@ -61,6 +63,7 @@ def _detail_context(request, area: Area, form: GridForm | None = None) -> dict:
         "can_edit": can_edit,
         "form": form,
         "map_data": _map_data(area),
+        "registry": registry_counts(area.code) if has_role(request.user, READ_ROLES, area.code) else None,
     }
 
 

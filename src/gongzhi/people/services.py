@@ -23,9 +23,12 @@ def apply_person(person: Person, clean: dict) -> list[str]:
     """Copy clean values onto a person (sealing identifiers); return the names of changed fields."""
     changed = []
     for field in PERSON_FIELDS:
-        if getattr(person, field) != clean[field]:
-            setattr(person, field, clean[field])
-            changed.append(field)
+        value = clean[field]
+        if field in ("area", "hukou_area"):  # compare keys: a new person has no related row yet
+            field, value = f"{field}_id", value.pk if value is not None else None
+        if getattr(person, field) != value:
+            setattr(person, field, value)
+            changed.append(field.removesuffix("_id"))
     id_cipher, id_index, id_masked = seal(clean["id_number"], mask_id_number)
     if person.id_number_index != id_index:
         person.id_number_cipher, person.id_number_index, person.id_number_masked = (
@@ -52,7 +55,17 @@ def _set_tags(person: Person, tags: list[str]) -> bool:
 
 @transaction.atomic
 def person_save(*, actor, data: dict, person: Person | None = None) -> Person:
-    """Create a person, or update one the caller fetched through visible_to()."""
+    """Create a person, or update one the caller fetched through visible_to().
+
+    On update a blank ID number or phone keeps the stored one: forms and the API never have to
+    send (or show) a full identifier just to change someone's address.
+    """
+    if person is not None:
+        data = dict(data)
+        if not str(data.get("id_number") or "").strip():
+            data["id_number"] = decrypt(person.id_number_cipher)
+        if not str(data.get("phone") or "").strip() and person.phone_cipher:
+            data["phone"] = decrypt(person.phone_cipher)
     clean = clean_person(data)
     require_role(actor, rules.WRITE_ROLES, clean["area"].code, "登记或修改该网格的人口信息")
     if person is not None:
@@ -91,9 +104,12 @@ _REVEAL_SOURCES = {
 }
 
 
-@transaction.atomic
 def identifier_reveal(*, actor, obj, field: str, reason: str) -> str:
-    """The full value of one identifier, for a user whose role allows it, with a reason, audited."""
+    """The full value of one identifier, for a user whose role allows it, with a reason, audited.
+
+    Not one transaction on purpose: a refused reveal is recorded, and the record must survive
+    the error that follows it.
+    """
     object_type = "person" if isinstance(obj, Person) else "organization"
     source = _REVEAL_SOURCES.get((object_type, field))
     if source is None:
@@ -168,6 +184,14 @@ def household_set_member(*, actor, household: Household, person: Person, relatio
 
 @transaction.atomic
 def organization_save(*, actor, data: dict, organization: Organization | None = None) -> Organization:
+    """Create or update an organisation; on update a blank contact phone keeps the stored one."""
+    if organization is not None and not str(data.get("contact_phone") or "").strip():
+        data = {
+            **data,
+            "contact_phone": decrypt(organization.contact_phone_cipher)
+            if organization.contact_phone_cipher
+            else "",
+        }
     clean = clean_organization(data)
     require_role(actor, rules.WRITE_ROLES, clean["area"].code, "登记或修改该网格的单位")
     if organization is not None:

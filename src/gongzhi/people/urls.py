@@ -17,6 +17,8 @@ urlpatterns = [
     path("organizations/new/", views.organization_edit, name="organization_create"),
     path("organizations/<int:pk>/", views.organization_detail, name="organization"),
     path("organizations/<int:pk>/edit/", views.organization_edit, name="organization_edit"),
-    path("organizations/<int:pk>/reveal/", views.reveal, {"kind": "organization"}, name="organization_reveal"),
+    path(
+        "organizations/<int:pk>/reveal/", views.reveal, {"kind": "organization"}, name="organization_reveal"
+    ),
     # Excel import/export routes are added below this line.
 ]

@@ -39,11 +39,12 @@ class Problems:
     def add(self, field: str, message: str) -> None:
         self.items.append((field, message))
 
-    def catch(self, field: str, fn, *args, **kwargs):
+    def catch(self, where: str, fn, *args, **kwargs):
+        """Run a check; record its DomainError under its own field (or `where`) instead of raising."""
         try:
             return fn(*args, **kwargs)
         except DomainError as exc:
-            self.add(exc.field or field, exc.message)
+            self.add(exc.field or where, exc.message)
             return None
 
     def raise_if_any(self) -> None:

@@ -1,0 +1,282 @@
+"""The people workbook: its columns, the blank template, reading a sheet, and marking a sheet's errors.
+
+Import lives in excel_import.py, export in excel_export.py; both use the columns defined here, so
+an exported workbook (revealed) can be imported again unchanged.
+"""
+
+import io
+from dataclasses import dataclass
+
+import openpyxl
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from stdnum.cn import ric
+
+from gongzhi.lib.errors import DomainError
+
+from .choices import (
+    EXTRA_FIELDS,
+    INFLOW_REASONS,
+    Education,
+    Ethnicity,
+    Gender,
+    IdType,
+    MaritalStatus,
+    PersonKind,
+    PoliticalStatus,
+    Relation,
+    Tag,
+)
+
+SHEET_TITLE = "实有人口"
+NOTES_TITLE = "说明"
+ERROR_HEADER = "错误说明"
+MARK_AUTHOR = "共治"
+RED = PatternFill("solid", start_color="FFFF9999", end_color="FFFF9999")
+
+REQUIRED = "必填"
+COLUMN_ONLY = "列必须有，值可空"
+OPTIONAL = "选填"
+
+
+def _labels(choices) -> str:
+    return "、".join(str(label) for _, label in choices.choices)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its header, the clean_person() key it feeds ('extra.x' for 类型附加项), and help."""
+
+    header: str
+    key: str
+    need: str = OPTIONAL
+    allowed: str = ""
+    fmt: str = ""
+    example: str = ""
+    text: bool = False  # stored as text in the template, so Excel keeps long digit strings whole
+
+    @property
+    def required(self) -> bool:
+        return self.need != OPTIONAL
+
+
+_EXAMPLE_ID = "42082219850315002" + ric.calc_check_digit("420822198503150020")
+
+_CORE = [
+    Column("姓名", "name", REQUIRED, fmt="不超过 64 个字", example="李秀英"),
+    Column(
+        "公民身份号码", "id_number", REQUIRED,
+        fmt="18 位，末位可为 X（GB 11643）；证件类型不是居民身份证时填该证件的号码", example=_EXAMPLE_ID, text=True,
+    ),
+    Column(
+        "联系电话", "phone", COLUMN_ONLY,
+        fmt="手机 11 位，或带区号的座机；更新已有人员时留空则保留原号码", example="13972345678", text=True,
+    ),
+    Column("网格编码", "area_code", REQUIRED, fmt="15 位网格或 18 位微网格编码", example="420822110209001", text=True),
+    Column("性别", "gender", allowed=_labels(Gender), fmt="居民身份证可空，按号码推出", example="女"),
+    Column("出生日期", "birth_date", fmt="日期，如 1985-03-15；居民身份证可空", example="1985-03-15"),
+    Column("民族", "ethnicity", allowed=_labels(Ethnicity), fmt="空则为汉族", example="汉族"),
+    Column("证件类型", "id_type", allowed=_labels(IdType), fmt="空则为居民身份证", example="居民身份证"),
+    Column("政治面貌", "political_status", allowed=_labels(PoliticalStatus), fmt="空则为群众", example="群众"),
+    Column("学历", "education", allowed=_labels(Education), example="高中"),
+    Column("婚姻状况", "marital_status", allowed=_labels(MaritalStatus), example="已婚"),
+    Column("职业", "occupation", fmt="不超过 64 个字", example="个体经营"),
+    Column("服务处所", "workplace", fmt="不超过 128 个字", example="贺集村便民超市"),
+    Column("人口类型", "kind", allowed=_labels(PersonKind), fmt="空则为户籍人口", example="户籍人口"),
+    Column("现住址", "address", fmt="空则填为所在网格的名称", example="高阳镇贺集村三组 12 号"),
+    Column("户籍地区划代码", "hukou_area_code", fmt="本系统中已有的区划代码", example="420822110209", text=True),
+    Column("户籍地址", "hukou_address", fmt="不超过 200 个字", example="湖北省沙洋县高阳镇贺集村三组 12 号"),
+    Column("户号", "household_no", fmt="同一网格内同户号的人归为一户，现住址须一致", example="0012", text=True),
+    Column("与户主关系", "relation", allowed=_labels(Relation), fmt="填了户号就必填，每户一个户主", example="户主"),
+    Column("标签", "tags", allowed=_labels(Tag), fmt="多个用 、 或 , 分隔", example="志愿者、中心户长"),
+]  # fmt: skip
+
+
+def _extra_columns() -> list[Column]:
+    columns = []
+    for kind, items in EXTRA_FIELDS.items():
+        kind_label = PersonKind(kind).label
+        for key, label in items.items():
+            fmt = f"仅{kind_label}填写"
+            if key in ("registered_on", "permit_expires_on", "arrived_on", "leave_on"):
+                fmt += "；日期，如 2024-03-15"
+            allowed = "常用：" + "、".join(INFLOW_REASONS) if key == "inflow_reason" else ""
+            columns.append(Column(label, f"extra.{key}", allowed=allowed, fmt=fmt))
+    return columns
+
+
+PEOPLE_COLUMNS: list[Column] = _CORE + _extra_columns()
+BY_HEADER = {c.header: c for c in PEOPLE_COLUMNS}
+BY_KEY = {c.key: c for c in PEOPLE_COLUMNS}
+DATE_KEYS = {"birth_date", "extra.registered_on", "extra.permit_expires_on", "extra.arrived_on", "extra.leave_on"}
+
+
+def normalise_header(value) -> str:
+    """Header text as typed by people: spaces, full-width brackets and a required-mark '*' do not matter."""
+    text = "" if value is None else str(value)
+    text = "".join(text.split()).replace("（", "(").replace("）", ")")
+    return text.strip("*＊")
+
+
+def header_for(field: str | None) -> str:
+    """The column header of a clean_person() problem's field key ('' when it has none)."""
+    column = BY_KEY.get(field or "")
+    return column.header if column else (field or "")
+
+
+# ---------------------------------------------------------------- reading
+
+
+def open_workbook(source, *, read_only: bool):
+    """An openpyxl workbook from a path or a binary file, or a Chinese DomainError for anything else."""
+    if hasattr(source, "seek"):
+        source.seek(0)
+    try:
+        return openpyxl.load_workbook(source, read_only=read_only, data_only=True)
+    except FileNotFoundError:
+        raise DomainError(f"找不到文件 {source}。", field="file") from None
+    except Exception:  # openpyxl raises a zoo of errors (zip, XML, key) on files that are not .xlsx
+        raise DomainError(
+            "无法读取该文件：请上传 Excel 工作簿（.xlsx）。旧版 .xls 或 WPS 文件请先另存为 .xlsx。", field="file"
+        ) from None
+
+
+def data_sheet(workbook):
+    """The sheet holding the rows: the one named 实有人口 if present, else the first."""
+    if SHEET_TITLE in workbook.sheetnames:
+        return workbook[SHEET_TITLE]
+    return workbook.worksheets[0]
+
+
+# ---------------------------------------------------------------- writing
+
+
+def _bytes(workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def style_header(ws, columns: list[Column], widths: dict[str, int] | None = None) -> None:
+    """Bold header (required ones red), frozen, with sensible widths; works in write-only sheets too."""
+    for i, column in enumerate(columns, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = (widths or {}).get(column.header, 14)
+    ws.freeze_panes = "A2"
+
+
+def header_cells(ws, columns: list[Column]) -> list:
+    """Header cells for a write-only sheet: bold, required columns in red."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cells = []
+    for column in columns:
+        cell = WriteOnlyCell(ws, value=column.header)
+        cell.font = Font(bold=True, color="FFC00000" if column.required else None)
+        cells.append(cell)
+    return cells
+
+
+_WIDE = {"公民身份号码": 22, "网格编码": 18, "现住址": 28, "户籍地址": 30, "服务处所": 20, "标签": 18}
+
+
+def template_workbook() -> bytes:
+    """A blank people workbook: the header row, and a 说明 sheet describing every column with an example."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = SHEET_TITLE
+    style_header(ws, PEOPLE_COLUMNS, _WIDE)
+    for i, column in enumerate(PEOPLE_COLUMNS, start=1):
+        cell = ws.cell(row=1, column=i, value=column.header)
+        cell.font = Font(bold=True, color="FFC00000" if column.required else None)
+        cell.comment = Comment(f"{column.need}。{column.fmt}", MARK_AUTHOR)
+        if column.text:
+            # Text format stops Excel turning an 18-digit ID into 4.20822E+17 and losing its last digits.
+            ws.column_dimensions[get_column_letter(i)].number_format = "@"
+        if column.allowed and not column.allowed.startswith("常用") and len(column.allowed) < 250:
+            choices = column.allowed.replace("、", ",")
+            rule = DataValidation(type="list", formula1=f'"{choices}"', allow_blank=True)
+            rule.add(f"{get_column_letter(i)}2:{get_column_letter(i)}100000")
+            ws.add_data_validation(rule)
+    _notes_sheet(wb.create_sheet(NOTES_TITLE))
+    return _bytes(wb)
+
+
+def _notes_sheet(ws) -> None:
+    ws.append(["实有人口导入说明"])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append(["在「实有人口」表第 1 行之下每行填写一人；列的顺序可以调整，按列名识别。红色列名为必填列。"])
+    ws.append(["导入时先检查全部行：只要有一处错误就不写入任何数据，并给出标注了错误单元格的工作簿。"])
+    ws.append(["证件号码已登记的人员按本表更新；表中没有的选填列保持原值。"])
+    ws.append([])
+    head = ["列名", "是否必填", "可选值", "格式与说明", "示例"]
+    ws.append(head)
+    for cell in ws[ws.max_row]:
+        cell.font = Font(bold=True)
+    for column in PEOPLE_COLUMNS:
+        ws.append([column.header, column.need, column.allowed, column.fmt, column.example])
+    ws.append([])
+    ws.append(["示例行（可复制到「实有人口」表）："])
+    ws.append([c.header for c in PEOPLE_COLUMNS])
+    ws.append([c.example for c in PEOPLE_COLUMNS])
+    for letter, width in zip("ABCDE", (16, 16, 60, 50, 34), strict=True):
+        ws.column_dimensions[letter].width = width
+    for row in ws.iter_rows(min_row=7):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def example_row() -> dict[str, str]:
+    """The template's example as {header: value} (tests and docs import it)."""
+    return {c.header: c.example for c in PEOPLE_COLUMNS}
+
+
+# ---------------------------------------------------------------- marking errors
+
+
+def _clear_marks(ws, note_col: int) -> None:
+    # A workbook marked before and corrected: old marks would point at cells that are now right.
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.comment is not None and cell.comment.author == MARK_AUTHOR:
+                cell.comment = None
+            if cell.fill == RED:
+                cell.fill = PatternFill()
+    for r in range(2, ws.max_row + 1):
+        ws.cell(row=r, column=note_col).value = None
+
+
+def error_workbook(source, errors) -> bytes:
+    """The uploaded workbook with each bad cell red and commented, and a last column 错误说明 per row.
+
+    `errors` are (row, column header, reason) triples, rows numbered as in Excel.
+    """
+    wb = open_workbook(source, read_only=False)
+    ws = data_sheet(wb)
+    columns = {}
+    for cell in ws[1]:
+        name = normalise_header(cell.value)
+        if name and name not in columns:
+            columns[name] = cell.column
+    note_col = columns.get(ERROR_HEADER)
+    if note_col:
+        _clear_marks(ws, note_col)
+    else:
+        note_col = ws.max_column + 1
+        ws.cell(row=1, column=note_col, value=ERROR_HEADER).font = Font(bold=True, color="FFC00000")
+        ws.column_dimensions[get_column_letter(note_col)].width = 60
+    notes: dict[int, list[str]] = {}
+    for row, header, reason in errors:
+        notes.setdefault(row, []).append(f"{header}：{reason}" if header else reason)
+        col = columns.get(normalise_header(header))
+        if col is None:
+            continue
+        cell = ws.cell(row=row, column=col)
+        cell.fill = RED
+        text = f"{cell.comment.text}\n{reason}" if cell.comment is not None else reason
+        cell.comment = Comment(text, MARK_AUTHOR, width=240, height=90)
+    for row, items in notes.items():
+        cell = ws.cell(row=row, column=note_col, value="；".join(items))
+        cell.font = Font(color="FFC00000")
+    return _bytes(wb)
