@@ -284,3 +284,14 @@ def test_pages_forms_and_area_counts(personas, people):
     assert "实有人口" in page and ">2<" in page  # 李秀英 and 郑十
     rows = client.get("/people/", {"q": "郑"}, headers={"HX-Request": "true"}).content.decode()
     assert "<html" not in rows and "郑十" in rows
+
+
+def test_household_member_count_is_right_when_searching_by_member(client, personas):
+    household = make_household(personas.heji, HEJI_GRID1, "0202")
+    for name in ("甲", "乙", "丙"):
+        person = make_person(personas.heji, HEJI_GRID1, name)
+        client_auth = bearer(client, "heji")
+        client.post(f"/api/v1/households/{household.pk}/members", {"person_id": person.pk, "relation": "其他"},
+                    content_type="application/json", headers=client_auth)  # fmt: skip
+    body = client.get("/api/v1/households/", {"q": "乙"}, headers=bearer(client, "heji")).json()
+    assert body["count"] == 1 and body["items"][0]["member_count"] == 3

@@ -2,7 +2,8 @@
 
 import re
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from gongzhi.areas.models import prefix_q
 from gongzhi.audit.services import audit_record
@@ -44,9 +45,18 @@ def people_for(user, *, q: str = "", area: str = "", tag: str = "", kind: str = 
 
 
 def households_for(user, *, q: str = "", area: str = "", colour: str = ""):
-    qs = Household.objects.visible_to(user).annotate(member_count=Count("members"))
+    # Counting members in a subquery keeps the count right whatever the filters join.
+    members = (
+        Person.objects.filter(household=OuterRef("pk"))
+        .order_by()
+        .values("household")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    qs = Household.objects.visible_to(user).annotate(member_count=Coalesce(Subquery(members), 0))
     if q:
-        qs = qs.filter(Q(household_no__contains=q) | Q(address__contains=q) | Q(members__name=q)).distinct()
+        named = Person.objects.filter(household=OuterRef("pk"), name=q)
+        qs = qs.filter(Q(household_no__contains=q) | Q(address__contains=q) | Exists(named))
     if area:
         qs = qs.filter(prefix_q("area_id", area))
     if colour:
