@@ -169,6 +169,8 @@ def on_http_error(request, exc: HttpError):
 def _routers():
     from gongzhi.accounts.api import router as auth_router
     from gongzhi.areas.api import router as areas_router
+    from gongzhi.cases.api import router as cases_router
+    from gongzhi.cases.api import stats_router
     from gongzhi.people.api import households_router, organizations_router, people_router
 
     api.add_router("/auth", auth_router)
@@ -176,6 +178,8 @@ def _routers():
     api.add_router("/people", people_router)
     api.add_router("/households", households_router)
     api.add_router("/organizations", organizations_router)
+    api.add_router("/cases", cases_router)
+    api.add_router("/stats", stats_router)
 
 
 _routers()

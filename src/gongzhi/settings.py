@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "gongzhi.areas",
     "gongzhi.accounts",
     "gongzhi.people",
+    "gongzhi.notices",
+    "gongzhi.cases",
     "gongzhi.demo",
 ]
 
@@ -202,6 +204,10 @@ else:
         "filename": str(DATA_DIR / "huey.sqlite3"),
         "immediate": TESTING,
     }
+
+# SMS: a dotted path to a class with send(phone, text); the default writes to the log.
+SMS_BACKEND = env("GONGZHI_SMS_BACKEND", "gongzhi.notices.sms.LogBackend")
+DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 
 LOGGING = {
     "version": 1,

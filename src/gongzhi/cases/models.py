@@ -1,0 +1,230 @@
+"""Cases and their immutable timeline. State changes go through cases/workflow.py only."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from gongzhi.areas.models import scope_q
+
+from .choices import Action, Category, Channel, Concern, Kind, Rating, Status, Supervision, Urgency
+
+
+class CaseQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Staff see cases in or handled in their areas; departments and assignees see what they
+        were given; residents see what they reported themselves."""
+        from gongzhi.accounts.scope import area_codes_for, grants_of
+
+        from .rules import AREA_READ_ROLES
+
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        codes = area_codes_for(user, roles=AREA_READ_ROLES)
+        q = Q(reporter_user=user) | Q(assignee_user=user)
+        if codes:
+            q |= scope_q("area_id", codes) | scope_q("handling_area_id", codes)
+        departments = [g.department_id for g in grants_of(user) if g.department_id]
+        if departments:
+            q |= Q(assignee_department_id__in=departments)
+        return self.filter(q)
+
+
+class CaseCounter(models.Model):
+    """Next readable number per county and year: 420822-2026-000123."""
+
+    county_code = models.CharField(max_length=6)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["county_code", "year"], name="case_counter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.county_code}-{self.year}: {self.last}"
+
+
+class Case(models.Model):
+    """One 事件/诉求/矛盾纠纷, from whichever channel it came in."""
+
+    number = models.CharField("编号", max_length=24, unique=True)
+    channel = models.CharField("来源渠道", max_length=16, choices=Channel.choices)
+    kind = models.CharField("类型", max_length=16, choices=Kind.choices)
+    category = models.CharField("纠纷类别", max_length=16, choices=Category.choices, blank=True)
+    title = models.CharField("标题", max_length=100)
+    description = models.TextField("内容")
+    urgency = models.CharField("紧急程度", max_length=8, choices=Urgency.choices, default=Urgency.NORMAL)
+    concern = models.CharField("关注程度", max_length=8, choices=Concern.choices, default=Concern.LOW)
+    # Where it happened (a village, grid or 微网格), and the centre that owns it now.
+    area = models.ForeignKey(
+        "areas.Area", verbose_name="发生地", on_delete=models.PROTECT, db_column="area_code", related_name="+"
+    )
+    handling_area = models.ForeignKey(
+        "areas.Area",
+        verbose_name="承办综治中心",
+        on_delete=models.PROTECT,
+        db_column="handling_area_code",
+        related_name="+",
+    )
+    lat = models.FloatField("纬度", null=True, blank=True)
+    lng = models.FloatField("经度", null=True, blank=True)
+    address = models.CharField("地点", max_length=200, blank=True)
+    reporter_person = models.ForeignKey(
+        "people.Person",
+        verbose_name="反映人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reporter_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reported_cases",
+    )
+    anonymous = models.BooleanField("匿名", default=False)
+    contact_name = models.CharField("联系人", max_length=64, blank=True)
+    contact_phone_cipher = models.CharField(max_length=120, blank=True)
+    contact_phone_masked = models.CharField("联系电话", max_length=20, blank=True)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.SUBMITTED)
+    assignee_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_cases",
+    )
+    assignee_department = models.ForeignKey(
+        "accounts.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="cases"
+    )
+    supervision = models.CharField("督办", max_length=8, choices=Supervision.choices, blank=True)
+    accept_due = models.DateTimeField("受理时限", null=True, blank=True)
+    resolve_due = models.DateTimeField("办结时限", null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    overdue_at = models.DateTimeField("超期时间", null=True, blank=True)
+    reported_up_at = models.DateTimeField("上报上级时间", null=True, blank=True)
+    extension_until = models.DateTimeField("申请延期至", null=True, blank=True)
+    extension_reason = models.CharField(max_length=200, blank=True)
+    rework_count = models.PositiveSmallIntegerField("返工次数", default=0)
+    settled_level = models.CharField("化解层级", max_length=16, blank=True)
+    rating = models.CharField("评价", max_length=16, choices=Rating.choices, blank=True)
+    rating_comment = models.CharField("评价意见", max_length=500, blank=True)
+    rated_at = models.DateTimeField(null=True, blank=True)
+    revisited_at = models.DateTimeField(null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged"
+    )
+    idempotency_key = models.CharField(max_length=64, blank=True)
+    version = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField("登记时间", db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "事件"
+        verbose_name_plural = "事件"
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["handling_area", "status"], name="case_queue"),
+            models.Index(fields=["area", "created_at"], name="case_area_time"),
+            models.Index(fields=["status", "resolve_due"], name="case_due"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reporter_user", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="case_idempotency",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    @property
+    def is_open(self) -> bool:
+        from .choices import OPEN_STATUSES
+
+        return self.status in OPEN_STATUSES
+
+
+class CaseParty(models.Model):
+    """A party to a dispute: a registered person or organisation, or a name as told."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="parties")
+    person = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    organization = models.ForeignKey(
+        "people.Organization", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    name = models.CharField("当事人", max_length=128)
+    side = models.CharField("身份", max_length=16, default="当事人")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CaseEvent(models.Model):
+    """One step of the timeline. Written once, never changed."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=24, choices=Action.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    actor_name = models.CharField(max_length=64, blank=True)
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16, blank=True)
+    note = models.TextField(blank=True)
+    # Internal notes are for staff; the reporter sees a plain timeline without them.
+    internal = models.BooleanField(default=False)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.action}"
+
+
+def photo_path(instance, filename: str) -> str:
+    return f"cases/{instance.case.created_at:%Y/%m}/{instance.case.number}/{filename}"
+
+
+class CasePhoto(models.Model):
+    """A photo, re-encoded as JPEG without EXIF (no GPS leaks) before it is stored."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="photos")
+    event = models.ForeignKey(
+        CaseEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="photos"
+    )
+    image = models.FileField(upload_to=photo_path)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.image.name
+
+
+class DeadlineRule(models.Model):
+    """How long a centre at a level has to accept and to resolve a case of a kind and urgency."""
+
+    kind = models.CharField(
+        "类型", max_length=16, choices=Kind.choices, blank=True, help_text="留空表示所有类型"
+    )
+    urgency = models.CharField("紧急程度", max_length=8, choices=Urgency.choices)
+    level = models.CharField("层级", max_length=16)
+    accept_hours = models.PositiveIntegerField("受理时限(小时)")
+    resolve_hours = models.PositiveIntegerField("办结时限(小时)")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "urgency", "level"], name="deadline_rule_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind or '*'}/{self.urgency}/{self.level}: {self.accept_hours}h/{self.resolve_hours}h"

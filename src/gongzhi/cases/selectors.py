@@ -1,0 +1,108 @@
+"""Reads of cases: work queues, the timeline, statistics."""
+
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from gongzhi.areas.models import prefix_q
+
+from .choices import OPEN_STATUSES, Rating, Status
+from .models import Case
+
+QUEUES = {
+    "pending": "待受理",
+    "todo": "待办",
+    "due_soon": "即将超期",
+    "overdue": "已超期",
+    "supervised": "督办",
+}
+DUE_SOON = timedelta(hours=24)
+
+
+def cases_for(user, *, queue: str = "", status: str = "", area: str = "", kind: str = "", q: str = "",
+              since: date | None = None, until: date | None = None):  # fmt: skip
+    qs = Case.objects.visible_to(user)
+    now = timezone.now()
+    if queue == "pending":
+        qs = qs.filter(status=Status.SUBMITTED)
+    elif queue == "todo":
+        qs = qs.filter(status__in=[Status.ACCEPTED, Status.ASSIGNED, Status.RESOLVED])
+    elif queue == "due_soon":
+        qs = qs.filter(status__in=OPEN_STATUSES, resolve_due__gte=now, resolve_due__lt=now + DUE_SOON)
+    elif queue == "overdue":
+        qs = qs.filter(status__in=OPEN_STATUSES, resolve_due__lt=now)
+    elif queue == "supervised":
+        qs = qs.filter(status__in=OPEN_STATUSES).exclude(supervision="")
+    if status:
+        qs = qs.filter(status=status)
+    if area:
+        qs = qs.filter(prefix_q("area_id", area))
+    if kind:
+        qs = qs.filter(kind=kind)
+    if q:
+        qs = qs.filter(Q(number=q) | Q(title__contains=q) | Q(description__contains=q))
+    if since:
+        qs = qs.filter(created_at__gte=_start(since))
+    if until:
+        qs = qs.filter(created_at__lt=_start(until + timedelta(days=1)))
+    return qs.select_related("area", "handling_area", "assignee_user", "assignee_department")
+
+
+def _start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def queue_counts(user) -> dict[str, int]:
+    return {key: cases_for(user, queue=key).count() for key in QUEUES}
+
+
+def timeline(case: Case, *, for_reporter: bool):
+    events = case.events.select_related("actor").prefetch_related("photos")
+    return events.filter(internal=False) if for_reporter else events
+
+
+def rate(numerator: int, denominator: int) -> float | None:
+    """A percentage with two decimals (1063 of 1082 → 98.24), None when nothing to divide by."""
+    if not denominator:
+        return None
+    return round(numerator * 100 / denominator, 2)
+
+
+def case_stats(*, area: str, since: date | None = None, until: date | None = None) -> dict:
+    """KPIs for an area subtree and date range (design.md §6), in one aggregate query."""
+    qs = Case.objects.filter(prefix_q("area_id", area)).exclude(status=Status.MERGED)
+    if since:
+        qs = qs.filter(created_at__gte=_start(since))
+    if until:
+        qs = qs.filter(created_at__lt=_start(until + timedelta(days=1)))
+    now = timezone.now()
+    closed = Q(status=Status.CLOSED)
+    agg = qs.aggregate(
+        received=Count("pk"),
+        responded=Count("pk", filter=Q(accepted_at__isnull=False, accepted_at__lte=F("accept_due"))),
+        closed=Count("pk", filter=closed),
+        finished=Count("pk", filter=closed | Q(status=Status.RESOLVED)),
+        due=Count("pk", filter=closed | Q(status__in=OPEN_STATUSES, resolve_due__lt=now)),
+        closed_on_time=Count("pk", filter=closed & Q(closed_at__lte=F("resolve_due"))),
+        rated=Count("pk", filter=~Q(rating="")),
+        satisfied=Count("pk", filter=Q(rating__in=[Rating.SATISFIED, Rating.BASICALLY])),
+        reworked=Count("pk", filter=Q(rework_count__gt=0)),
+        at_village=Count("pk", filter=closed & Q(settled_level__in=["village", "grid", "microgrid"])),
+        at_town=Count("pk", filter=closed & Q(settled_level="town")),
+        at_county=Count("pk", filter=closed & Q(settled_level__in=["county", "city"])),
+    )
+    return {
+        "counts": agg,
+        "response_rate": rate(agg["responded"], agg["received"]),
+        "closure_rate": rate(agg["finished"], agg["received"]),
+        "on_time_rate": rate(agg["closed_on_time"], agg["due"]),
+        "resolution_rate": rate(agg["closed"], agg["received"]),
+        "satisfaction_rate": rate(agg["satisfied"], agg["rated"]),
+        "rework_rate": rate(agg["reworked"], agg["closed"]),
+        "settled_share": {
+            "village": rate(agg["at_village"], agg["closed"]),
+            "town": rate(agg["at_town"], agg["closed"]),
+            "county": rate(agg["at_county"], agg["closed"]),
+        },
+    }

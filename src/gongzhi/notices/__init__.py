@@ -1,0 +1,1 @@
+"""In-app inbox for staff and residents, and a pluggable SMS channel."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class NoticesConfig(AppConfig):
+    name = "gongzhi.notices"
+    verbose_name = "消息通知"
