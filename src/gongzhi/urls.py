@@ -13,6 +13,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("areas/", include("gongzhi.areas.urls")),
     path("people/", include("gongzhi.people.urls")),
+    path("notices/", include("gongzhi.notices.urls")),
+    path("", include("gongzhi.cases.urls")),
     path("audit/", include("gongzhi.audit.urls")),
     path("", include("gongzhi.accounts.urls")),
 ]

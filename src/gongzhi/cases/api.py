@@ -7,9 +7,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, File, Query, Router, Schema, UploadedFile
 from ninja.responses import Status as HttpStatus
 
-from gongzhi.accounts.models import Department, User
 from gongzhi.accounts.scope import has_role
-from gongzhi.areas.models import Area
 from gongzhi.lib.errors import DomainError
 
 from . import rules, selectors, workflow
@@ -224,42 +222,9 @@ def case_photos(request, case_id: int, photos: File[list[UploadedFile]]):
 
 
 def _do(request, case_id: int, action: str, payload: ActionIn) -> dict:
-    case = _case(request, case_id)
-    p = payload
-    kwargs: dict = {"case": case, "actor": request.user}
-    if action == Action.ASSIGN:
-        kwargs["user"] = get_object_or_404(User, pk=p.user_id) if p.user_id else None
-        kwargs["department"] = (
-            get_object_or_404(Department.objects.visible_to(request.user), pk=p.department_id)
-            if p.department_id
-            else None
-        )
-        kwargs["note"] = p.note
-    elif action == Action.DELEGATE:
-        kwargs.update(area=get_object_or_404(Area, pk=p.area_code), note=p.note)
-    elif action == Action.EXTEND_REQUEST:
-        if p.until is None:
-            raise DomainError("请给出申请延至的时间。", field="until")
-        kwargs.update(until=p.until, reason=p.note)
-    elif action == Action.EXTEND_DECIDE:
-        if p.approve is None:
-            raise DomainError("请给出审批意见 approve（true/false）。", field="approve")
-        kwargs.update(approve=p.approve, note=p.note)
-    elif action == Action.SUPERVISE:
-        kwargs.update(level=p.level, note=p.note)
-    elif action == Action.RATE:
-        kwargs.update(rating=p.rating, comment=p.note)
-    elif action == Action.MERGE:
-        kwargs.update(
-            into=get_object_or_404(Case.objects.visible_to(request.user), pk=p.into_id or 0), note=p.note
-        )
-    elif action in (Action.REJECT, Action.RETURN, Action.ESCALATE, Action.REOPEN):
-        kwargs["reason"] = p.note
-    elif action == Action.NOTE:
-        kwargs.update(note=p.note, internal=p.internal)
-    else:
-        kwargs["note"] = p.note
-    case = workflow.ACTIONS[action](**kwargs)
+    case = workflow.case_perform(
+        case=_case(request, case_id), actor=request.user, action=action, **payload.dict()
+    )
     return case_out(case, request.user)
 
 

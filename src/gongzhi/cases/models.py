@@ -105,6 +105,10 @@ class Case(models.Model):
     resolved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     overdue_at = models.DateTimeField("超期时间", null=True, blank=True)
+    # Flags set once by the deadline sweep, so running it again changes nothing.
+    accept_overdue_at = models.DateTimeField("受理超期时间", null=True, blank=True)
+    due_soon_notified_at = models.DateTimeField(null=True, blank=True)
+    report_up_flagged_at = models.DateTimeField("未按时上报标记时间", null=True, blank=True)
     reported_up_at = models.DateTimeField("上报上级时间", null=True, blank=True)
     extension_until = models.DateTimeField("申请延期至", null=True, blank=True)
     extension_reason = models.CharField(max_length=200, blank=True)

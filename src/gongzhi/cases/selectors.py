@@ -106,3 +106,15 @@ def case_stats(*, area: str, since: date | None = None, until: date | None = Non
             "county": rate(agg["at_county"], agg["closed"]),
         },
     }
+
+
+def child_stats(*, area: str, since: date | None = None, until: date | None = None) -> list[dict]:
+    """The same KPIs for each child area (towns of a county, villages of a town), for ranking."""
+    from gongzhi.areas.models import Area
+
+    return [
+        {"area": child, **case_stats(area=child.code, since=since, until=until)}
+        for child in Area.objects.filter(parent_id=area, level__in=["county", "town", "village"]).order_by(
+            "code"
+        )
+    ]

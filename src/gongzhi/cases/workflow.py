@@ -277,3 +277,46 @@ ACTIONS = {
     Action.MERGE: case_merge,
     Action.REPORT_UP: case_report_up,
 }
+
+
+def case_perform(*, case: Case, actor, action: str, note: str = "", user_id=None, department_id=None,
+                 area_code: str = "", until=None, approve=None, level: str = "", rating: str = "", into_id=None,
+                 internal: bool = False) -> Case:  # fmt: skip
+    """One door for pages and API: resolve the referenced objects through the actor's scope and run
+    the action's service."""
+    from django.shortcuts import get_object_or_404
+
+    if action not in ACTIONS:
+        raise DomainError(f"未知操作 {action}。", field="action")
+    kwargs: dict = {"case": case, "actor": actor}
+    if action == Action.ASSIGN:
+        kwargs["user"] = get_object_or_404(User, pk=user_id, is_active=True) if user_id else None
+        kwargs["department"] = (
+            get_object_or_404(Department.objects.visible_to(actor), pk=department_id)
+            if department_id
+            else None
+        )
+        kwargs["note"] = note
+    elif action == Action.DELEGATE:
+        kwargs.update(area=get_object_or_404(Area, pk=area_code or "-"), note=note)
+    elif action == Action.EXTEND_REQUEST:
+        if until is None:
+            raise DomainError("请给出申请延至的时间。", field="until")
+        kwargs.update(until=until, reason=note)
+    elif action == Action.EXTEND_DECIDE:
+        if approve is None:
+            raise DomainError("请给出审批意见（同意或不同意）。", field="approve")
+        kwargs.update(approve=approve, note=note)
+    elif action == Action.SUPERVISE:
+        kwargs.update(level=level, note=note)
+    elif action == Action.RATE:
+        kwargs.update(rating=rating, comment=note)
+    elif action == Action.MERGE:
+        kwargs.update(into=get_object_or_404(Case.objects.visible_to(actor), pk=into_id or 0), note=note)
+    elif action in (Action.REJECT, Action.RETURN, Action.ESCALATE, Action.REOPEN):
+        kwargs["reason"] = note
+    elif action == Action.NOTE:
+        kwargs.update(note=note, internal=internal)
+    else:
+        kwargs["note"] = note
+    return ACTIONS[action](**kwargs)

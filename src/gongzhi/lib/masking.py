@@ -2,12 +2,18 @@
 
 
 def mask_id_number(value: str | None) -> str:
-    """'420822199001011234' -> '4208**********1234'."""
+    """'420822199001011234' -> '4208**********1234'; shorter numbers (passports, permits) keep
+    at most a quarter of their characters visible, so a 9-character passport shows 'E1*****89'."""
     if not value:
         return ""
-    if len(value) <= 8:
-        return "*" * len(value)
-    return value[:4] + "*" * (len(value) - 8) + value[-4:]
+    n = len(value)
+    if n >= 15:
+        head, tail = 4, 4
+    elif n >= 8:
+        head, tail = 2, 2
+    else:
+        head, tail = 1, 0
+    return value[:head] + "*" * (n - head - tail) + (value[-tail:] if tail else "")
 
 
 def mask_phone(value: str | None) -> str:
