@@ -41,3 +41,8 @@ ACCOUNTS = [
     ("auditor", "冯静", "auditor", COUNTY, None),
     ("sysadmin", "何伟", "sysadmin", COUNTY, None),
 ]
+
+# Synthetic registry (`seed_demo --persons N`): people by default, and the seed that makes it
+# the same every time.
+PERSONS = 20_000
+PEOPLE_SEED = 2026

@@ -1,4 +1,5 @@
-"""gongzhi seed_demo — build the demo county (idempotent) and print the demo accounts."""
+"""gongzhi seed_demo — build the demo county (idempotent): areas, departments, accounts and a
+synthetic registry of people, households and organisations; print the demo accounts."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -9,13 +10,28 @@ from gongzhi.accounts.services import department_create, user_grant_role
 from gongzhi.areas.models import Area, Level
 from gongzhi.areas.services import areas_import_national, areas_make_grids
 from gongzhi.demo import data
+from gongzhi.demo.people import seed_people
 from gongzhi.lib.errors import DomainError
 
 
 class Command(BaseCommand):
-    help = "建立演示县（沙洋县）：真实区划、网格、职能部门和各角色演示账号。仅在演示/调试模式下可用。"
+    help = (
+        "建立演示县（沙洋县）：真实区划、网格、职能部门、各角色演示账号，以及模拟的实有人口、户和单位。"
+        "仅在演示/调试模式下可用。"
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--persons",
+            type=int,
+            default=data.PERSONS,
+            help=f"演示县实有人口总数（默认 {data.PERSONS}）；已有人数不少于此数时不再新增，多出的部分补足。",
+        )
 
     def handle(self, *args, **options):
+        persons = options["persons"]
+        if not 0 <= persons <= 5_000_000:
+            raise CommandError("--persons 须在 0 到 5000000 之间。")
         if not (settings.DEMO or settings.DEBUG):
             raise CommandError(
                 "seed_demo 只能在演示或调试模式（GONGZHI_DEMO=1 或 GONGZHI_DEBUG=1）下运行：它会建立密码公开的账号。"
@@ -25,6 +41,7 @@ class Command(BaseCommand):
                 self._areas()
                 self._departments()
                 self._accounts()
+            self._people(persons)
         except (DomainError, FileNotFoundError) as exc:
             raise CommandError(getattr(exc, "message", str(exc))) from None
         self._print_accounts()
@@ -59,6 +76,16 @@ class Command(BaseCommand):
                 full_name=full_name,
                 department=dept,
             )
+
+    def _people(self, persons: int):
+        result = seed_people(persons=persons)
+        if not (result.people or result.organizations):
+            self.stdout.write(f"实有人口：已有 {result.total} 人，不少于 {persons}，未新增")
+            return
+        self.stdout.write(
+            f"实有人口：新增 {result.people} 人、{result.households} 户、单位 {result.organizations} 个，"
+            f"现共 {result.total} 人（用时 {result.seconds:.1f} 秒）"
+        )
 
     def _print_accounts(self):
         county = Area.objects.get(pk=data.COUNTY)
