@@ -42,3 +42,51 @@ def due_dates(kind: str, urgency: str, level: str, start: datetime) -> tuple[dat
 
 def must_report_up(kind: str, urgency: str) -> bool:
     return urgency in (Urgency.URGENT, Urgency.MAJOR) or kind == Kind.EMERGENCY
+
+
+LEVELS = [("village", "村(社区)"), ("town", "镇(街道)"), ("county", "县"), ("city", "市")]
+
+
+def rule_table() -> list[dict]:
+    """Every (urgency, level) with the hours in force for cases of any kind, and whether it is the default."""
+    overrides = {(r.urgency, r.level): r for r in DeadlineRule.objects.filter(kind="")}
+    rows = []
+    for urgency, urgency_label in Urgency.choices:
+        for level, level_label in LEVELS:
+            rule = overrides.get((urgency, level))
+            accept, resolve = (rule.accept_hours, rule.resolve_hours) if rule else DEFAULTS[(urgency, level)]
+            rows.append({"urgency": urgency, "urgency_label": urgency_label, "level": level, "level_label": level_label,
+                         "accept_hours": accept, "resolve_hours": resolve, "custom": rule is not None})  # fmt: skip
+    return rows
+
+
+def deadline_rule_set(*, actor, kind: str, urgency: str, level: str, accept_hours: int, resolve_hours: int):
+    """Set the hours for a kind (or all kinds, kind='') at a level. County or city staff only."""
+    from django.db import transaction
+
+    from gongzhi.accounts.models import Role
+    from gongzhi.accounts.scope import has_role
+    from gongzhi.audit.services import audit_record
+    from gongzhi.lib.errors import DomainError, Forbidden
+
+    if not has_role(actor, [Role.COUNTY_STAFF, Role.CITY_STAFF]):
+        raise Forbidden("只有县、市综治中心工作人员可以修改办理时限。")
+    if kind and kind not in Kind.values:
+        raise DomainError(f"类型 {kind} 无效。", field="kind")
+    if urgency not in Urgency.values:
+        raise DomainError(f"紧急程度 {urgency} 无效。", field="urgency")
+    if level not in dict(LEVELS):
+        raise DomainError(f"层级 {level} 无效。", field="level")
+    if not 1 <= accept_hours <= 24 * 30:
+        raise DomainError("受理时限须在 1 小时到 30 天之间。", field="accept_hours")
+    if not accept_hours <= resolve_hours <= 24 * 365:
+        raise DomainError("办结时限不能短于受理时限，且不超过一年。", field="resolve_hours")
+    with transaction.atomic():
+        rule, _ = DeadlineRule.objects.update_or_create(
+            kind=kind, urgency=urgency, level=level,
+            defaults={"accept_hours": accept_hours, "resolve_hours": resolve_hours},
+        )  # fmt: skip
+        audit_record(actor=actor, action="cases.deadline_rule", object_type="deadline_rule", object_id=rule.pk,
+                     details={"kind": kind, "urgency": urgency, "level": level, "accept_hours": accept_hours,
+                              "resolve_hours": resolve_hours})  # fmt: skip
+    return rule

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_resident
+from . import views, views_resident, views_rules
 
 app_name = "cases"
 urlpatterns = [
@@ -9,6 +9,7 @@ urlpatterns = [
     path("cases/map/", views.map_view, name="map"),
     path("cases/map/points/", views.map_points, name="map_points"),
     path("cases/stats/", views.stats, name="stats"),
+    path("cases/deadlines/", views_rules.deadline_rules, name="deadline_rules"),
     path("cases/<int:pk>/", views.detail, name="detail"),
     path("cases/<int:pk>/<str:action>/", views.act, name="act"),
     path("my/report/", views_resident.report, name="my_report"),
