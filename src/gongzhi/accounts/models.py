@@ -180,3 +180,30 @@ class TotpDevice(models.Model):
 
     def __str__(self) -> str:
         return f"TOTP {self.user}"
+
+
+class ResidentLink(models.Model):
+    """A resident account and the registry record of the person who uses it (phone sign-in)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="resident_link"
+    )
+    person = models.OneToOneField("people.Person", on_delete=models.CASCADE, related_name="resident_link")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} ↔ {self.person_id}"
+
+
+class PhoneCode(models.Model):
+    """A one-time sign-in code sent by SMS; only an HMAC of the code and of the phone is stored."""
+
+    phone_index = models.CharField(max_length=64, db_index=True)
+    code_digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"code for {self.phone_index[:8]}…"

@@ -182,7 +182,7 @@ def case_submit(
 
 def resident_person(user) -> Person | None:
     """The registry record a resident account is linked to, if any."""
-    return Person.objects.filter(user=user).first() if hasattr(Person, "user") else None
+    return Person.objects.filter(resident_link__user=user).first()
 
 
 def save_photos(case: Case, event: CaseEvent, encoded) -> None:

@@ -1,0 +1,33 @@
+"""Resident sign-in by phone number and SMS code (two short steps on a phone)."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.shortcuts import redirect, render
+
+from gongzhi.lib.errors import DomainError
+
+from . import phone as phone_service
+
+_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def phone_login(request):
+    context = {"phone": request.POST.get("phone", "").strip(), "step": "phone"}
+    if request.method == "POST" and request.POST.get("step") == "send":
+        try:
+            context["demo_code"] = phone_service.phone_code_send(phone=context["phone"])
+        except DomainError as exc:
+            context["error"] = exc.message
+        else:
+            context["step"] = "code"
+    elif request.method == "POST" and request.POST.get("step") == "verify":
+        context["step"] = "code"
+        try:
+            user = phone_service.phone_code_verify(phone=context["phone"], code=request.POST.get("code", ""))
+        except DomainError as exc:
+            context["error"] = exc.message
+        else:
+            login(request, user, backend=_BACKEND)
+            messages.success(request, f"{user.display_name}，您好。")
+            return redirect("cases:my_cases")
+    return render(request, "accounts/phone_login.html", context, status=400 if context.get("error") else 200)
