@@ -218,3 +218,25 @@ def test_seed_rates(db):
     assert rate(1063, 1082) == 98.24  # 通山: 1063 of 1082 disputes mediated successfully
     assert round(rate(155055, 158835), 1) == 97.6  # 廊坊: 155,055 of 158,835 requests resolved
     assert rate(1, 0) is None
+
+
+def test_extension_request_and_approval(client, personas):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    resident, heji, wgy = Api(client, "resident"), Api(client, "heji"), Api(client, "wgy")
+    case = resident.post("/cases/", REPORT).json()
+    heji.post(f"/cases/{case['id']}/accept")
+    case = heji.post(f"/cases/{case['id']}/assign", {"user_id": personas.wgy.pk}).json()
+    assert "extend_decide" not in case["actions"]
+    until = (timezone.now() + timedelta(days=20)).isoformat()
+    case = wgy.post(
+        f"/cases/{case['id']}/extend_request", {"until": until, "note": "当事人外出务工，下月返乡"}
+    ).json()
+    assert "extend_decide" not in case["actions"]  # the grid worker cannot approve his own request
+    case = heji.post(f"/cases/{case['id']}/extend_decide", {"approve": True, "note": "同意"}).json()
+    assert case["resolve_due"][:10] == until[:10]
+    # Only the assignee hands a task back.
+    assert heji.post(f"/cases/{case['id']}/return", {"note": "退回"}).status_code == 403
+    assert wgy.post(f"/cases/{case['id']}/return", {"note": "不属于本网格"}).json()["status"] == "accepted"

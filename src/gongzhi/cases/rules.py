@@ -22,7 +22,7 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
     Action.REJECT: ((Status.SUBMITTED,), "centre"),
     Action.ASSIGN: ((Status.ACCEPTED, Status.ASSIGNED), "centre"),
     Action.NOTE: ((Status.ACCEPTED, Status.ASSIGNED), "handler"),
-    Action.RETURN: ((Status.ASSIGNED,), "handler"),
+    Action.RETURN: ((Status.ASSIGNED,), "assignee"),
     Action.RESOLVE: ((Status.ACCEPTED, Status.ASSIGNED), "handler"),
     Action.VERIFY: ((Status.RESOLVED,), "centre"),
     Action.REOPEN: ((Status.RESOLVED,), "centre"),
@@ -68,21 +68,28 @@ def is_assignee(user, case) -> bool:
 
 _WHO = {
     "centre": is_centre_staff,
+    "assignee": is_assignee,
     "handler": lambda user, case: is_assignee(user, case) or is_centre_staff(user, case),
     "above": is_above,
     "reporter": lambda user, case: case.reporter_user_id is not None and case.reporter_user_id == user.pk,
 }
 _WHO_LABEL = {
     "centre": "承办综治中心（或其上级）的工作人员",
+    "assignee": "承办人",
     "handler": "承办人或承办综治中心的工作人员",
     "above": "上级综治中心的工作人员",
     "reporter": "反映人本人",
 }
 
 
+def _pending_ok(case, action: str) -> bool:
+    # An extension can only be decided while one is requested.
+    return action != Action.EXTEND_DECIDE or case.extension_until is not None
+
+
 def allowed(user, case, action: str) -> bool:
     statuses, who = TRANSITIONS[action]
-    return case.status in statuses and _WHO[who](user, case)
+    return case.status in statuses and _pending_ok(case, action) and _WHO[who](user, case)
 
 
 def check(user, case, action: str) -> None:
