@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import views, views_resident, views_rules
+from . import views, views_box, views_resident, views_rules
 
 app_name = "cases"
 urlpatterns = [
     path("cases/", views.queue, name="queue"),
     path("cases/new/", views.intake, name="intake"),
+    path("cases/box/", views_box.box_batch, name="box"),
     path("cases/map/", views.map_view, name="map"),
     path("cases/map/points/", views.map_points, name="map_points"),
     path("cases/stats/", views.stats, name="stats"),
