@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from gongzhi.audit.services import audit_record
 from gongzhi.lib import totp
 from gongzhi.lib.errors import DomainError
+from gongzhi.lib.pages import run_form_service
 
 from . import mfa, selectors, services
 from .forms import LoginForm, PasswordChangeForm
@@ -114,17 +115,20 @@ def home(request):
 @login_required
 def password_change(request):
     form = PasswordChangeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.password_change(
+    changed = (
+        request.method == "POST"
+        and form.is_valid()
+        and run_form_service(
+            form,
+            lambda: services.password_change(
                 user=request.user,
                 old_password=form.cleaned_data["old_password"],
                 new_password=form.cleaned_data["new_password"],
-            )
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            login(request, request.user, backend=_BACKEND)
-            messages.success(request, "密码已修改。")
-            return redirect("accounts:home")
+            ),
+        )
+    )
+    if changed:
+        login(request, request.user, backend=_BACKEND)
+        messages.success(request, "密码已修改。")
+        return redirect("accounts:home")
     return render(request, "accounts/password.html", {"form": form})

@@ -3,14 +3,13 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from gongzhi.accounts.models import CENTRE_ROLES
 from gongzhi.accounts.scope import has_role
 from gongzhi.accounts.selectors import departments_for, grid_workers_of
-from gongzhi.lib.errors import DomainError, Forbidden
+from gongzhi.lib.pages import run_form_service
 from gongzhi.people.rules import READ_ROLES
 from gongzhi.people.selectors import registry_counts
 
@@ -79,15 +78,10 @@ def detail(request, code: str):
 def grid_edit(request, code: str):
     area = get_object_or_404(Area.objects.visible_to(request.user), pk=code)
     form = GridForm(request.POST)
-    if form.is_valid():
-        try:
-            services.area_update_grid(area=area, actor=request.user, **form.cleaned_data)
-        except Forbidden as exc:
-            raise PermissionDenied(exc.message) from None
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.success(request, "网格信息已保存。")
-            return redirect("areas:detail", code=area.code)
+    if form.is_valid() and run_form_service(
+        form, lambda: services.area_update_grid(area=area, actor=request.user, **form.cleaned_data)
+    ):
+        messages.success(request, "网格信息已保存。")
+        return redirect("areas:detail", code=area.code)
     area.refresh_from_db()
     return render(request, "areas/detail.html", _detail_context(request, area, form), status=400)

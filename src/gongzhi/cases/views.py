@@ -14,6 +14,7 @@ from gongzhi.accounts.models import Department, Role, RoleGrant
 from gongzhi.accounts.scope import area_codes_for, has_role
 from gongzhi.areas.models import Area, prefix_q
 from gongzhi.lib.errors import DomainError, Forbidden
+from gongzhi.lib.pages import run_form_service
 
 from . import rules, selectors, workflow
 from .choices import Action, Kind, Status
@@ -185,18 +186,14 @@ def intake(request):
     """热线、来访、网格员上报、说事箱: staff enter a case on someone's behalf."""
     _require_staff(request.user)
     form = IntakeForm(request.POST or None, initial={"area_code": request.GET.get("area", "")})
-    if request.method == "POST" and form.is_valid():
-        try:
-            case = case_submit(actor=request.user, data=form.to_data())
-        except Forbidden as exc:
-            raise PermissionDenied(exc.message) from None
-        except DomainError as exc:
-            from gongzhi.people.forms import add_service_errors
-
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"已登记 {case.number}。")
-            return redirect("cases:detail", pk=case.pk)
+    case = (
+        request.method == "POST"
+        and form.is_valid()
+        and run_form_service(form, lambda: case_submit(actor=request.user, data=form.to_data()))
+    )
+    if case:
+        messages.success(request, f"已登记 {case.number}。")
+        return redirect("cases:detail", pk=case.pk)
     return render(request, "cases/intake.html", {"form": form}, status=400 if form.errors else 200)
 
 

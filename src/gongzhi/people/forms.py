@@ -2,6 +2,8 @@
 
 from django import forms
 
+from gongzhi.lib.pages import add_service_errors  # noqa: F401  (kept for callers of people.forms)
+
 from .choices import (
     EXTRA_FIELDS,
     CareColour,
@@ -125,11 +127,3 @@ class OrganizationForm(forms.Form):
     contact_name = forms.CharField(label="联系人", required=False)
     contact_phone = forms.CharField(label="联系电话", required=False)
     employees = forms.CharField(label="从业人数", required=False)
-
-
-def add_service_errors(form: forms.Form, exc) -> None:
-    """Put a service's field errors on the matching form fields (or on the form)."""
-    errors = getattr(exc, "errors", None) or [(exc.field, exc.message)]
-    for field, message in errors:
-        name = f"extra_{field[6:]}" if field and field.startswith("extra.") else field
-        form.add_error(name if name in form.fields else None, message)

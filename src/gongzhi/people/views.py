@@ -10,12 +10,13 @@ from django.views.decorators.http import require_POST
 
 from gongzhi.accounts.scope import has_role
 from gongzhi.lib.crypto import blind_index
-from gongzhi.lib.errors import DomainError, Forbidden
+from gongzhi.lib.errors import DomainError
 from gongzhi.lib.identity import normalise_id_number
+from gongzhi.lib.pages import add_service_errors, run_form_service
 
 from . import rules, selectors, services
 from .choices import CareColour, OrgKind, PersonKind, Tag
-from .forms import HouseholdForm, MemberForm, OrganizationForm, PersonForm, add_service_errors
+from .forms import HouseholdForm, MemberForm, OrganizationForm, PersonForm
 from .models import Household, Organization, Person
 
 PAGE_SIZE = 30
@@ -91,16 +92,12 @@ def person_edit(request, pk: int | None = None):
     person = get_object_or_404(Person.objects.visible_to(request.user), pk=pk) if pk else None
     if request.method == "POST":
         form = PersonForm(request.POST)
-        if form.is_valid():
-            try:
-                person = services.person_save(actor=request.user, data=form.to_data(), person=person)
-            except Forbidden as exc:
-                raise PermissionDenied(exc.message) from None
-            except DomainError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, f"已保存 {person.name} 的信息。")
-                return redirect("people:detail", pk=person.pk)
+        saved = form.is_valid() and run_form_service(
+            form, lambda: services.person_save(actor=request.user, data=form.to_data(), person=person)
+        )
+        if saved:
+            messages.success(request, f"已保存 {saved.name} 的信息。")
+            return redirect("people:detail", pk=saved.pk)
     else:
         initial = PersonForm.initial_for(person) if person else {"area_code": request.GET.get("area", "")}
         form = PersonForm(initial=initial)
@@ -189,18 +186,13 @@ def household_edit(request, pk: int | None = None):
     household = get_object_or_404(Household.objects.visible_to(request.user), pk=pk) if pk else None
     if request.method == "POST":
         form = HouseholdForm(request.POST)
-        if form.is_valid():
-            try:
-                household = services.household_save(
-                    actor=request.user, data=form.cleaned_data, household=household
-                )
-            except Forbidden as exc:
-                raise PermissionDenied(exc.message) from None
-            except DomainError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, f"已保存户 {household.household_no}。")
-                return redirect("people:household", pk=household.pk)
+        saved = form.is_valid() and run_form_service(
+            form,
+            lambda: services.household_save(actor=request.user, data=form.cleaned_data, household=household),
+        )
+        if saved:
+            messages.success(request, f"已保存户 {saved.household_no}。")
+            return redirect("people:household", pk=saved.pk)
     else:
         initial = {"area_code": request.GET.get("area", "")}
         if household:
@@ -257,16 +249,13 @@ def organization_edit(request, pk: int | None = None):
     org = get_object_or_404(Organization.objects.visible_to(request.user), pk=pk) if pk else None
     if request.method == "POST":
         form = OrganizationForm(request.POST)
-        if form.is_valid():
-            try:
-                org = services.organization_save(actor=request.user, data=form.cleaned_data, organization=org)
-            except Forbidden as exc:
-                raise PermissionDenied(exc.message) from None
-            except DomainError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, f"已保存 {org.name}。")
-                return redirect("people:organization", pk=org.pk)
+        saved = form.is_valid() and run_form_service(
+            form,
+            lambda: services.organization_save(actor=request.user, data=form.cleaned_data, organization=org),
+        )
+        if saved:
+            messages.success(request, f"已保存 {saved.name}。")
+            return redirect("people:organization", pk=saved.pk)
     else:
         initial = {"area_code": request.GET.get("area", "")}
         if org:
