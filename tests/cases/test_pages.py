@@ -115,3 +115,20 @@ def test_duplicates_are_suggested_and_merged(personas):
     assert response.status_code == 302
     second.refresh_from_db()
     assert second.status == "merged" and second.merged_into == first
+
+
+def test_merged_reporter_hears_the_result(personas):
+    from gongzhi.cases.services import case_submit
+    from gongzhi.cases.workflow import case_accept, case_merge, case_resolve, case_verify
+    from gongzhi.notices.models import Notice
+
+    report = {"kind": "sanitation", "description": "村口垃圾堆了一个星期没人清运。", "area_code": HEJI_GRID1,
+              "address": "村口"}  # fmt: skip
+    kept = case_submit(actor=personas.heji, data={**report, "channel": "hotline"})
+    duplicate = case_submit(actor=personas.resident, data=report)
+    case_merge(case=duplicate, actor=personas.heji, into=kept)
+    kept = case_accept(case=kept, actor=personas.heji)
+    kept = case_resolve(case=kept, actor=personas.heji, note="已清运")
+    case_verify(case=kept, actor=personas.heji)
+    texts = list(Notice.objects.filter(recipient=personas.resident).values_list("text", flat=True))
+    assert any("合并办理" in t and "已办结" in t for t in texts)

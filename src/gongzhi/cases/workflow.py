@@ -127,6 +127,9 @@ def case_verify(*, case: Case, actor, note: str = "") -> Case:
         case, actor, Action.VERIFY, to=Status.CLOSED, note=note or "核查属实，结案", closed_at=timezone.now()
     )
     notify_reporter(case, "已办结，请对办理结果进行评价。", kind="please_rate")
+    # Reporters of duplicates merged into this case hear the result too.
+    for duplicate in case.merged.select_related("reporter_user"):
+        notify_reporter(duplicate, f"与您反映的问题合并办理的 {case.number} 已办结。", kind="merged_result")
     return case
 
 
