@@ -38,3 +38,11 @@ def test_pages_keep_html_errors(client):
 def test_api_docs_load_nothing_from_a_cdn(client):
     page = client.get("/api/v1/docs").content.decode()
     assert "cdn." not in page and "/static/ninja/" in page
+
+
+def test_nul_characters_are_refused_before_the_database(client):
+    response = client.post(
+        "/api/v1/auth/token", '{"username": "a\\u0000b", "password": "x"}', content_type="application/json"
+    )
+    assert response.status_code == 422 and "空字符" in response.json()["error"]["message"]
+    assert client.get("/api/v1/areas/?q=%00").status_code == 422

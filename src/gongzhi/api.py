@@ -171,6 +171,8 @@ def _routers():
     from gongzhi.areas.api import router as areas_router
     from gongzhi.cases.api import router as cases_router
     from gongzhi.cases.api import stats_router
+    from gongzhi.cases.mediation_api import case_router as mediation_case_router
+    from gongzhi.cases.mediation_api import router as mediation_router
     from gongzhi.people.api import households_router, organizations_router, people_router
 
     api.add_router("/auth", auth_router)
@@ -179,6 +181,8 @@ def _routers():
     api.add_router("/households", households_router)
     api.add_router("/organizations", organizations_router)
     api.add_router("/cases", cases_router)
+    api.add_router("/cases", mediation_case_router)
+    api.add_router("/mediation", mediation_router)
     api.add_router("/stats", stats_router)
 
 

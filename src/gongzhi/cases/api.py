@@ -256,13 +256,14 @@ class StatsOut(Schema):
     resolution_rate: float | None
     satisfaction_rate: float | None
     rework_rate: float | None
+    mediation_success_rate: float | None = Field(description="调解成功率 = 调解成功 ÷ 已结束的调解")
     settled_share: dict
 
 
 @stats_router.get(
     "/cases",
     response=StatsOut,
-    summary="事件统计：受理率、办结率、按期办结率、解决率、满意率、返工率、化解层级",
+    summary="事件统计：受理率、办结率、按期办结率、解决率、满意率、返工率、调解成功率、化解层级",
 )
 def stats_cases(request, area: str, since: date | None = None, until: date | None = None):
     if not has_role(request.user, rules.AREA_READ_ROLES, area):

@@ -98,3 +98,4 @@ class Action(models.TextChoices):
     MERGE = "merge", "合并"
     OVERDUE = "overdue", "超期"
     REPORT_UP = "report_up", "紧急上报"
+    MEDIATE = "mediate", "调解"

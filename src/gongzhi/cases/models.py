@@ -7,6 +7,7 @@ from django.db.models import Q
 from gongzhi.areas.models import scope_q
 
 from .choices import Action, Category, Channel, Concern, Kind, Rating, Status, Supervision, Urgency
+from .mediation_models import JudicialConfirmation, Mediation, MediationSession, Workroom  # noqa: F401
 
 
 class CaseQuerySet(models.QuerySet):
@@ -26,6 +27,8 @@ class CaseQuerySet(models.QuerySet):
         departments = [g.department_id for g in grants_of(user) if g.department_id]
         if departments:
             q |= Q(assignee_department_id__in=departments)
+        # Co-mediators see the disputes they help mediate, wherever their own grant is.
+        q |= Q(pk__in=Mediation.co_mediators.through.objects.filter(user=user).values("mediation__case_id"))
         return self.filter(q)
 
 

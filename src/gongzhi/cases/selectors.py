@@ -91,6 +91,10 @@ def case_stats(*, area: str, since: date | None = None, until: date | None = Non
         at_village=Count("pk", filter=closed & Q(settled_level__in=["village", "grid", "microgrid"])),
         at_town=Count("pk", filter=closed & Q(settled_level="town")),
         at_county=Count("pk", filter=closed & Q(settled_level__in=["county", "city"])),
+        # 人民调解 (one mediation per case, so the join does not multiply rows).
+        mediated=Count("mediation"),
+        mediation_concluded=Count("mediation", filter=Q(mediation__status__in=["succeeded", "failed"])),
+        mediation_succeeded=Count("mediation", filter=Q(mediation__status="succeeded")),
     )
     return {
         "counts": agg,
@@ -100,6 +104,7 @@ def case_stats(*, area: str, since: date | None = None, until: date | None = Non
         "resolution_rate": rate(agg["closed"], agg["received"]),
         "satisfaction_rate": rate(agg["satisfied"], agg["rated"]),
         "rework_rate": rate(agg["reworked"], agg["closed"]),
+        "mediation_success_rate": rate(agg["mediation_succeeded"], agg["mediation_concluded"]),
         "settled_share": {
             "village": rate(agg["at_village"], agg["closed"]),
             "town": rate(agg["at_town"], agg["closed"]),

@@ -20,6 +20,26 @@ class ApiErrorShapeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # PostgreSQL text cannot hold NUL; refuse it up front instead of failing deep in a query.
+        query = request.META.get("QUERY_STRING", "")
+        is_json = request.content_type == "application/json"
+        if request.path.startswith("/api/") and (
+            "\x00" in query
+            or "%00" in query
+            or (is_json and (b"\\u0000" in request.body or b"\x00" in request.body))
+        ):
+            body = {
+                "error": {
+                    "code": "invalid",
+                    "message": "请求中含有空字符（\\u0000），请删除后重试。",
+                    "fields": [],
+                }
+            }
+            return HttpResponse(
+                json.dumps(body, ensure_ascii=False),
+                status=422,
+                content_type="application/json; charset=utf-8",
+            )
         response = self.get_response(request)
         if (
             request.path.startswith("/api/")
