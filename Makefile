@@ -24,6 +24,9 @@ install: $(BIN)/.installed node_modules/.installed
 demo: install
 	GONGZHI_DEMO=1 $(BIN)/gongzhi migrate --noinput -v 0
 	GONGZHI_DEMO=1 $(BIN)/gongzhi seed_demo
+	@# The Huey consumer runs beside the server (workbook imports, the deadline sweep) and stops with it.
+	GONGZHI_DEMO=1 $(BIN)/gongzhi run_huey --workers 2 >"$(GONGZHI_DATA_DIR)/huey.log" 2>&1 & huey=$$!; \
+	trap 'kill $$huey 2>/dev/null' EXIT INT TERM; \
 	GONGZHI_DEMO=1 $(BIN)/gongzhi runserver $(HOST):$(PORT)
 
 test: install

@@ -200,7 +200,7 @@ def case_timeline(request, case_id: int):
             "to_status": e.to_status,
             "note": e.note,
             "created_at": e.created_at,
-            "photos": [p.image.url for p in e.photos.all()],
+            "photos": [p.url for p in e.photos.all()],
         }  # fmt: skip
         for e in selectors.timeline(case, for_reporter=for_reporter)
     ]
@@ -218,7 +218,7 @@ def case_photos(request, case_id: int, photos: File[list[UploadedFile]]):
         raise DomainError(f"每件事最多 {MAX_PHOTOS} 张照片。", field="photos")
     encoded = [(p.name, *reencode(p.read(), name=f"照片「{p.name}」")) for p in photos]
     save_photos(case, case.events.order_by("-pk").first(), encoded)
-    return [p.image.url for p in case.photos.all()]
+    return [p.url for p in case.photos.all()]
 
 
 def _do(request, case_id: int, action: str, payload: ActionIn) -> dict:

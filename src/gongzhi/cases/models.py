@@ -216,6 +216,11 @@ class CasePhoto(models.Model):
     def __str__(self) -> str:
         return self.image.name
 
+    @property
+    def url(self) -> str:
+        """Photos are served through a view that checks the case's scope, never as public media."""
+        return f"/cases/{self.case_id}/photos/{self.pk}/"
+
 
 class DeadlineRule(models.Model):
     """How long a centre at a level has to accept and to resolve a case of a kind and urgency."""

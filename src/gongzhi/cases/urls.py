@@ -12,6 +12,7 @@ urlpatterns = [
     path("cases/stats/", views.stats, name="stats"),
     path("cases/deadlines/", views_rules.deadline_rules, name="deadline_rules"),
     path("cases/<int:pk>/", views.detail, name="detail"),
+    path("cases/<int:pk>/photos/<int:photo_id>/", views.photo, name="photo"),
     path("cases/<int:pk>/mediation/agreement.docx", mediation_views.agreement, name="mediation_agreement"),
     path("cases/<int:pk>/mediation/<str:step>/", mediation_views.mediation_step, name="mediation_step"),
     path("cases/mediation/workrooms/", mediation_views.workrooms, name="workrooms"),

@@ -255,3 +255,15 @@ def stats(request):
             "children": selectors.child_stats(area=area, since=since, until=until),
         },
     )
+
+
+@login_required
+def photo(request, pk: int, photo_id: int):
+    """A case photo for whoever may see the case (staff in scope, assignee, the reporter)."""
+    from django.http import FileResponse
+
+    case = get_object_or_404(Case.objects.visible_to(request.user), pk=pk)
+    item = get_object_or_404(case.photos.all(), pk=photo_id)
+    response = FileResponse(item.image.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
