@@ -8,15 +8,17 @@ import io
 from dataclasses import dataclass
 
 import openpyxl
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
-from stdnum.cn import ric
 
 from gongzhi.lib.errors import DomainError
+from gongzhi.lib.identity import gb11643_check_digit
 
 from .choices import (
+    DATE_EXTRA,
     EXTRA_FIELDS,
     INFLOW_REASONS,
     Education,
@@ -62,7 +64,7 @@ class Column:
         return self.need != OPTIONAL
 
 
-_EXAMPLE_ID = "42082219850315002" + ric.calc_check_digit("420822198503150020")
+_EXAMPLE_ID = "42082219850315002" + gb11643_check_digit("42082219850315002")
 
 _CORE = [
     Column("姓名", "name", REQUIRED, fmt="不超过 64 个字", example="李秀英"),
@@ -100,7 +102,7 @@ def _extra_columns() -> list[Column]:
         kind_label = PersonKind(kind).label
         for key, label in items.items():
             fmt = f"仅{kind_label}填写"
-            if key in ("registered_on", "permit_expires_on", "arrived_on", "leave_on"):
+            if key in DATE_EXTRA:
                 fmt += "；日期，如 2024-03-15"
             allowed = "常用：" + "、".join(INFLOW_REASONS) if key == "inflow_reason" else ""
             columns.append(Column(label, f"extra.{key}", allowed=allowed, fmt=fmt))
@@ -110,7 +112,7 @@ def _extra_columns() -> list[Column]:
 PEOPLE_COLUMNS: list[Column] = _CORE + _extra_columns()
 BY_HEADER = {c.header: c for c in PEOPLE_COLUMNS}
 BY_KEY = {c.key: c for c in PEOPLE_COLUMNS}
-DATE_KEYS = {"birth_date", "extra.registered_on", "extra.permit_expires_on", "extra.arrived_on", "extra.leave_on"}
+DATE_KEYS = {"birth_date"} | {f"extra.{key}" for key in DATE_EXTRA}
 
 
 def normalise_header(value) -> str:
@@ -139,7 +141,8 @@ def open_workbook(source, *, read_only: bool):
         raise DomainError(f"找不到文件 {source}。", field="file") from None
     except Exception:  # openpyxl raises a zoo of errors (zip, XML, key) on files that are not .xlsx
         raise DomainError(
-            "无法读取该文件：请上传 Excel 工作簿（.xlsx）。旧版 .xls 或 WPS 文件请先另存为 .xlsx。", field="file"
+            "无法读取该文件：请上传 Excel 工作簿（.xlsx）。旧版 .xls 或 WPS 文件请先另存为 .xlsx。",
+            field="file",
         ) from None
 
 
@@ -160,7 +163,7 @@ def _bytes(workbook) -> bytes:
 
 
 def style_header(ws, columns: list[Column], widths: dict[str, int] | None = None) -> None:
-    """Bold header (required ones red), frozen, with sensible widths; works in write-only sheets too."""
+    """Column widths and a frozen header row; set before any row, so it works in write-only sheets."""
     for i, column in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(i)].width = (widths or {}).get(column.header, 14)
     ws.freeze_panes = "A2"
@@ -168,8 +171,6 @@ def style_header(ws, columns: list[Column], widths: dict[str, int] | None = None
 
 def header_cells(ws, columns: list[Column]) -> list:
     """Header cells for a write-only sheet: bold, required columns in red."""
-    from openpyxl.cell import WriteOnlyCell
-
     cells = []
     for column in columns:
         cell = WriteOnlyCell(ws, value=column.header)
@@ -190,11 +191,17 @@ def template_workbook() -> bytes:
     for i, column in enumerate(PEOPLE_COLUMNS, start=1):
         cell = ws.cell(row=1, column=i, value=column.header)
         cell.font = Font(bold=True, color="FFC00000" if column.required else None)
-        cell.comment = Comment(f"{column.need}。{column.fmt}", MARK_AUTHOR)
+        cell.comment = Comment(f"{column.need}。{column.fmt}", "共治模板")
         if column.text:
             # Text format stops Excel turning an 18-digit ID into 4.20822E+17 and losing its last digits.
             ws.column_dimensions[get_column_letter(i)].number_format = "@"
-        if column.allowed and not column.allowed.startswith("常用") and len(column.allowed) < 250:
+        # A drop-down for short single-choice lists (标签 takes several values, 民族 is too long for one).
+        if (
+            column.allowed
+            and column.key != "tags"
+            and "常用" not in column.allowed
+            and len(column.allowed) < 250
+        ):
             choices = column.allowed.replace("、", ",")
             rule = DataValidation(type="list", formula1=f'"{choices}"', allow_blank=True)
             rule.add(f"{get_column_letter(i)}2:{get_column_letter(i)}100000")

@@ -201,3 +201,52 @@ class Organization(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ImportJobQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """An upload is seen by the one who made it; everyone else gets a 404."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(owner=user)
+
+
+class ImportJob(models.Model):
+    """One uploaded people workbook, imported in the background; the page polls it for progress."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "排队中"
+        RUNNING = "running", "导入中"
+        FAILED = "failed", "未导入"
+        DONE = "done", "已完成"
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    file = models.FileField("文件", upload_to="imports/%Y/%m/")
+    filename = models.CharField("原文件名", max_length=200)
+    status = models.CharField("状态", max_length=8, choices=Status.choices, default=Status.PENDING)
+    total = models.PositiveIntegerField("总步数", default=0)
+    processed = models.PositiveIntegerField("已完成步数", default=0)
+    # (row, column, reason) triples, the first MAX_ERRORS of error_count; the rest only counted.
+    errors = models.JSONField("错误", default=list, blank=True)
+    error_count = models.PositiveIntegerField("错误数", default=0)
+    message = models.CharField("说明", max_length=500, blank=True)
+    result = models.JSONField("结果", default=dict, blank=True)
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+
+    MAX_ERRORS = 10_000
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "导入任务"
+        verbose_name_plural = "导入任务"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename}（{self.get_status_display()}）"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.FAILED, self.Status.DONE)

@@ -22,3 +22,22 @@ urlpatterns = [
     ),
     # Excel import/export routes are added below this line.
 ]
+
+# Excel in and out (views_excel.py); imported here so the lines above stay the registry's own.
+from . import views_excel  # noqa: E402
+
+urlpatterns += [
+    path("import/", views_excel.import_page, name="import"),
+    path("import/template.xlsx", views_excel.import_template, name="import_template"),
+    path("import/<int:pk>/", views_excel.import_job, name="import_job"),
+    path("import/<int:pk>/progress/", views_excel.import_job_progress, name="import_job_progress"),
+    path("import/<int:pk>/errors.xlsx", views_excel.import_job_errors, name="import_job_errors"),
+    path("export/people.xlsx", views_excel.export, {"kind": "people"}, name="export_people"),
+    path("export/households.xlsx", views_excel.export, {"kind": "households"}, name="export_households"),
+    path(
+        "export/organizations.xlsx",
+        views_excel.export,
+        {"kind": "organizations"},
+        name="export_organizations",
+    ),
+]

@@ -4,6 +4,7 @@ Used by forms, the API and the Excel importer alike, so a workbook row and a for
 same words for the same mistake.
 """
 
+import functools
 from datetime import date, datetime
 
 from gongzhi.areas.models import Area, Level
@@ -61,11 +62,17 @@ def _text(data, key, limit, problems, label, required=False) -> str:
     return value
 
 
+@functools.cache
+def _lookup(choices) -> tuple[frozenset, dict]:
+    # Enum .values and .choices are rebuilt on every access; a 100,000-row import asks a million times.
+    return frozenset(choices.values), {str(lbl): val for val, lbl in choices.choices}
+
+
 def _choice(data, key, choices, problems, label, default="") -> str:
     value = str(data.get(key) or "").strip() or default
-    if value and value not in choices.values:
+    values, by_label = _lookup(choices)
+    if value and value not in values:
         # Accept the Chinese label as well as the stored value (workbooks carry labels).
-        by_label = {str(lbl): val for val, lbl in choices.choices}
         if value in by_label:
             return by_label[value]
         problems.add(
@@ -192,11 +199,11 @@ def _clean_tags(tags, p: Problems) -> list[str]:
         return []
     if isinstance(tags, str):
         tags = [t for t in tags.replace("，", ",").replace("、", ",").split(",") if t.strip()]
-    by_label = {str(label): value for value, label in Tag.choices}
+    values, by_label = _lookup(Tag)
     clean = []
     for tag in tags:
         tag = str(tag).strip()
-        value = tag if tag in Tag.values else by_label.get(tag)
+        value = tag if tag in values else by_label.get(tag)
         if value is None:
             p.add("tags", f"标签「{tag}」不在可选范围内（{'、'.join(str(lbl) for _, lbl in Tag.choices)}）。")
         elif value not in clean:
