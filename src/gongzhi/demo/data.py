@@ -46,3 +46,7 @@ ACCOUNTS = [
 # the same every time.
 PERSONS = 20_000
 PEOPLE_SEED = 2026
+
+# Synthetic cases (`seed_demo --cases N`): a year of 事件 in the county, and their seed.
+CASES = 6_000
+CASES_SEED = 2027

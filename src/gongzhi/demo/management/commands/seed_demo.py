@@ -1,5 +1,6 @@
-"""gongzhi seed_demo — build the demo county (idempotent): areas, departments, accounts and a
-synthetic registry of people, households and organisations; print the demo accounts."""
+"""gongzhi seed_demo — build the demo county (idempotent): areas, departments, accounts, a
+synthetic registry of people, households and organisations, and a year of cases; print the demo
+accounts."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -10,13 +11,15 @@ from gongzhi.accounts.services import department_create, user_grant_role
 from gongzhi.areas.models import Area, Level
 from gongzhi.areas.services import areas_import_national, areas_make_grids
 from gongzhi.demo import data
+from gongzhi.demo.cases import seed_cases
 from gongzhi.demo.people import seed_people
 from gongzhi.lib.errors import DomainError
 
 
 class Command(BaseCommand):
     help = (
-        "建立演示县（沙洋县）：真实区划、网格、职能部门、各角色演示账号，以及模拟的实有人口、户和单位。"
+        "建立演示县（沙洋县）：真实区划、网格、职能部门、各角色演示账号，模拟的实有人口、户和单位，"
+        "以及近一年的事件（矛盾纠纷、隐患、诉求）及其办理过程。"
         "仅在演示/调试模式下可用。"
     )
 
@@ -27,11 +30,19 @@ class Command(BaseCommand):
             default=data.PERSONS,
             help=f"演示县实有人口总数（默认 {data.PERSONS}）；已有人数不少于此数时不再新增，多出的部分补足。",
         )
+        parser.add_argument(
+            "--cases",
+            type=int,
+            default=data.CASES,
+            help=f"演示县近一年的事件总数（默认 {data.CASES}）；已有事件不少于此数时不再新增。",
+        )
 
     def handle(self, *args, **options):
-        persons = options["persons"]
+        persons, cases = options["persons"], options["cases"]
         if not 0 <= persons <= 5_000_000:
             raise CommandError("--persons 须在 0 到 5000000 之间。")
+        if not 0 <= cases <= 1_000_000:
+            raise CommandError("--cases 须在 0 到 1000000 之间。")
         if not (settings.DEMO or settings.DEBUG):
             raise CommandError(
                 "seed_demo 只能在演示或调试模式（GONGZHI_DEMO=1 或 GONGZHI_DEBUG=1）下运行：它会建立密码公开的账号。"
@@ -42,6 +53,7 @@ class Command(BaseCommand):
                 self._departments()
                 self._accounts()
             self._people(persons)
+            self._cases(cases)
         except (DomainError, FileNotFoundError) as exc:
             raise CommandError(getattr(exc, "message", str(exc))) from None
         self._print_accounts()
@@ -85,6 +97,18 @@ class Command(BaseCommand):
         self.stdout.write(
             f"实有人口：新增 {result.people} 人、{result.households} 户、单位 {result.organizations} 个，"
             f"现共 {result.total} 人（用时 {result.seconds:.1f} 秒）"
+        )
+
+    def _cases(self, cases: int):
+        result = seed_cases(cases=cases)
+        if not result.cases:
+            self.stdout.write(f"事件：已有 {result.total} 件，不少于 {cases}，未新增")
+            return
+        done = sum(n for status, n in result.by_status.items() if status in ("closed", "rejected", "merged"))
+        self.stdout.write(
+            f"事件：新增 {result.cases} 件（办理记录 {result.events} 条、当事人 {result.parties} 人、"
+            f"随手拍居民账号 {result.accounts} 个），已结 {done} 件、在办 {result.cases - done} 件，"
+            f"现共 {result.total} 件（用时 {result.seconds:.1f} 秒）"
         )
 
     def _print_accounts(self):
