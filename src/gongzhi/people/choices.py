@@ -120,7 +120,8 @@ EXTRA_FIELDS: dict[str, dict[str, str]] = {
     PersonKind.FLOATING: {
         "inflow_reason": "流入原因",
         "registered_on": "登记日期",
-        "residence_permit_no": "居住证号码",
+        # 办证类型, not the permit number: a 居住证 number is the ID number and would sit here in plaintext.
+        "permit_type": "办证类型",
         "permit_expires_on": "证件到期日期",
     },
     PersonKind.FOREIGN: {
