@@ -112,7 +112,11 @@ def run() -> None:
         .order_by("code")
         .values_list("code", flat=True)
     )
-    scratch = tempfile.mkdtemp(prefix="gongzhi-bench-people-")
+    with tempfile.TemporaryDirectory(prefix="gongzhi-bench-people-") as scratch:
+        _workbooks(scratch, grids)
+
+
+def _workbooks(scratch: str, grids: list[str]) -> None:
     first, second = os.path.join(scratch, "people.xlsx"), os.path.join(scratch, "people-changed.xlsx")
     _timed(
         f"write the workbook (openpyxl write-only, {len(grids)} grids)",

@@ -295,3 +295,10 @@ def test_household_member_count_is_right_when_searching_by_member(client, person
                     content_type="application/json", headers=client_auth)  # fmt: skip
     body = client.get("/api/v1/households/", {"q": "乙"}, headers=bearer(client, "heji")).json()
     assert body["count"] == 1 and body["items"][0]["member_count"] == 3
+
+
+def test_lists_link_to_excel_in_and_out(personas):
+    page = personas.client("heji").get("/people/", {"area": HEJI_GRID1}).content.decode()
+    assert f"/people/export/people.xlsx?area={HEJI_GRID1}" in page and "/people/import/" in page
+    page = personas.client("heji").get("/people/households/").content.decode()
+    assert "/people/export/households.xlsx" in page

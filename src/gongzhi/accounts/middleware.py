@@ -31,7 +31,9 @@ class IdleTimeoutMiddleware:
             if now - started > settings.SESSION_ABSOLUTE_SECONDS:
                 hours = settings.SESSION_ABSOLUTE_SECONDS // 3600
                 return self._end(request, "absolute", f"登录已超过 {hours} 小时，请重新登录。", now - started)
-            request.session[_LAST_SEEN] = now
+            # Refreshing at most once a minute keeps most requests from writing the session row.
+            if last is None or now - last > 60:
+                request.session[_LAST_SEEN] = now
         return self.get_response(request)
 
     def _end(self, request, reason: str, message: str, seconds: float):
