@@ -220,9 +220,8 @@ def test_every_demo_account_has_work(seeded, staffed):
     heji, gaoyang, wgy = queue_counts(staffed.heji), queue_counts(staffed.gaoyang), queue_counts(staffed.wgy)
     assert heji["pending"] >= 2 and heji["todo"] >= 5 and heji["overdue"] >= 1 and heji["supervised"] >= 1
     assert gaoyang["pending"] >= 2 and gaoyang["todo"] >= 3
-    assert (
-        wgy["todo"] >= 1 and Case.objects.filter(assignee_user=staffed.wgy, status=Status.ASSIGNED).exists()
-    )
+    assert wgy["todo"] >= 4 and wgy["due_soon"] >= 1 and wgy["overdue"] >= 1
+    assert Case.objects.filter(assignee_user=staffed.wgy, status=Status.ASSIGNED).count() >= 4
     assert queue_counts(staffed.sfs)["todo"] >= 3
     assert Case.objects.filter(assignee_user=staffed.mediator, status__in=OPEN_STATUSES).exists()
     assert queue_counts(staffed.county)["pending"] >= 1

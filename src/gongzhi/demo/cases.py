@@ -220,7 +220,14 @@ def _pinned(world: World, maker: HeadMaker, rng, now: datetime) -> list[Head]:
 
     for village, leaves in sorted(by_village.items()):
         if staff.real(village):
-            work(VILLAGE_WORK, leaves, gridded=[leaf for leaf in leaves if staff.grid_worker(leaf.area.code)])
+            # The grid tasks go to one grid worker (the first account), so that one queue is full.
+            workers = [staff.grid_worker(leaf.area.code) for leaf in leaves]
+            first = next((w for w in workers if w), None)
+            work(
+                VILLAGE_WORK,
+                leaves,
+                gridded=[leaf for leaf, w in zip(leaves, workers, strict=True) if w == first],
+            )
             due_soon = next(h for h in reversed(heads) if h.plan.pace == 0.2)
             again = maker.make(due_soon.leaf, now - timedelta(hours=rng.uniform(0.5, 3)))
             again.repeat(due_soon, rng)  # a second report of it, waiting: the page suggests merging
