@@ -240,3 +240,31 @@ def test_extension_request_and_approval(client, personas):
     # Only the assignee hands a task back.
     assert heji.post(f"/cases/{case['id']}/return", {"note": "退回"}).status_code == 403
     assert wgy.post(f"/cases/{case['id']}/return", {"note": "不属于本网格"}).json()["status"] == "accepted"
+
+
+def test_rework_gets_a_new_deadline_and_a_new_rating(client, personas):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    resident, heji = Api(client, "resident"), Api(client, "heji")
+    case = resident.post("/cases/", REPORT).json()
+    for action, body in (("accept", {}), ("resolve", {"note": "已劝导"}), ("verify", {})):
+        case = heji.post(f"/cases/{case['id']}/{action}", body).json()
+    Case.objects.filter(pk=case["id"]).update(resolve_due=timezone.now() - timedelta(days=9))
+    case = resident.post(f"/cases/{case['id']}/rate", {"rating": "dissatisfied", "note": "没解决"}).json()
+    stored = Case.objects.get(pk=case["id"])
+    assert stored.resolve_due > timezone.now() and stored.overdue_at is None
+    for action, body in (("resolve", {"note": "再次上门"}), ("verify", {})):
+        case = heji.post(f"/cases/{case['id']}/{action}", body).json()
+    response = resident.post(f"/cases/{case['id']}/rate", {"rating": "satisfied", "note": "这次解决了"})
+    assert response.status_code == 200 and response.json()["rating"] == "satisfied"
+    assert resident.post(f"/cases/{case['id']}/rate", {"rating": "satisfied"}).status_code == 409
+
+
+def test_a_timely_rejection_is_a_response(client, personas):
+    heji = Api(client, "heji")
+    case = Api(client, "resident").post("/cases/", REPORT).json()
+    heji.post(f"/cases/{case['id']}/reject", {"note": "属于法院已受理的案件"})
+    stats = heji.get("/stats/cases", {"area": HEJI}).json()
+    assert stats["counts"]["responded"] == stats["counts"]["received"] == 1

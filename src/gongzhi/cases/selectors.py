@@ -80,7 +80,12 @@ def case_stats(*, area: str, since: date | None = None, until: date | None = Non
     closed = Q(status=Status.CLOSED)
     agg = qs.aggregate(
         received=Count("pk"),
-        responded=Count("pk", filter=Q(accepted_at__isnull=False, accepted_at__lte=F("accept_due"))),
+        # A 不予受理 given in time is a response too.
+        responded=Count(
+            "pk",
+            filter=Q(accepted_at__isnull=False, accepted_at__lte=F("accept_due"))
+            | Q(status=Status.REJECTED, closed_at__lte=F("accept_due")),
+        ),
         closed=Count("pk", filter=closed),
         finished=Count("pk", filter=closed | Q(status=Status.RESOLVED)),
         due=Count("pk", filter=closed | Q(status__in=OPEN_STATUSES, resolve_due__lt=now)),

@@ -148,7 +148,7 @@ def case_submit(
     reporter_person = resident_person(actor) if actor is not None and not staff else None
     phone = clean["contact_phone"]
     case = Case.objects.create(
-        number=next_number(clean["area"].code[:6], now.year),
+        number=next_number(clean["area"].code[:6], timezone.localtime(now).year),  # the Beijing year
         **{
             k: clean[k] for k in ("channel", "kind", "category", "title", "description", "urgency", "concern")
         },

@@ -76,7 +76,7 @@ def cases_sweep(*, now: datetime | None = None) -> dict[str, int]:
             counts["due_soon"] += 1
 
     urgent = Q(urgency__in=[Urgency.URGENT, Urgency.MAJOR]) | Q(kind=Kind.EMERGENCY)
-    late_up = Case.objects.filter(urgent, reported_up_at__isnull=True, report_up_flagged_at__isnull=True,
+    late_up = Case.objects.filter(urgent, status__in=OPEN_STATUSES, reported_up_at__isnull=True, report_up_flagged_at__isnull=True,
                                   created_at__lt=now - timedelta(hours=deadlines.REPORT_UP_HOURS))  # fmt: skip
     for case in late_up.select_related("handling_area"):
         if _claim(case, report_up_flagged_at=now):

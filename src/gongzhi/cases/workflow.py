@@ -58,6 +58,14 @@ def _level(area_code: str) -> str:
     return Area.objects.get(pk=area_code).level
 
 
+def _fresh_deadline(case: Case) -> dict:
+    """Rework gets a new resolve deadline from now, and the sweep's flags start over."""
+    _, resolve_due = deadlines.due_dates(
+        case.kind, case.urgency, _level(case.handling_area_id), timezone.now()
+    )
+    return {"resolve_due": resolve_due, "overdue_at": None, "due_soon_notified_at": None}
+
+
 @transaction.atomic
 def case_accept(*, case: Case, actor, note: str = "") -> Case:
     now = timezone.now()
@@ -123,8 +131,15 @@ def case_resolve(*, case: Case, actor, note: str, photos=()) -> Case:
 
 @transaction.atomic
 def case_verify(*, case: Case, actor, note: str = "") -> Case:
+    # rated_at is cleared so a reporter whose 不满意 sent the case back can rate the new result.
     case = _move(
-        case, actor, Action.VERIFY, to=Status.CLOSED, note=note or "核查属实，结案", closed_at=timezone.now()
+        case,
+        actor,
+        Action.VERIFY,
+        to=Status.CLOSED,
+        note=note or "核查属实，结案",
+        closed_at=timezone.now(),
+        rated_at=None,
     )
     notify_reporter(case, "已办结，请对办理结果进行评价。", kind="please_rate")
     # Reporters of duplicates merged into this case hear the result too.
@@ -138,7 +153,7 @@ def case_reopen(*, case: Case, actor, reason: str) -> Case:
     """核查不通过: back to the handler, counted as rework."""
     case = _move(case, actor, Action.REOPEN, to=Status.ASSIGNED if case.assignee_user_id or case.assignee_department_id
                  else Status.ACCEPTED, note=_reason(reason, "核查意见"), rework_count=F("rework_count") + 1,
-                 resolved_at=None)  # fmt: skip
+                 resolved_at=None, **_fresh_deadline(case))  # fmt: skip
     notify_assignee(case, f"核查不通过，请重新处置：{reason}", kind="reopened")
     return case
 
@@ -211,12 +226,14 @@ def case_rate(*, case: Case, actor, rating: str, comment: str = "") -> Case:
     """评价 by the reporter. 不满意 reopens the case at its centre and counts as 返工."""
     if rating not in Rating.values:
         raise DomainError("评价须为 满意、基本满意 或 不满意。", field="rating")
-    if case.rated_at is not None and rating != Rating.DISSATISFIED and case.rating:
+    if case.rated_at is not None:
         raise Conflict("您已评价过该事项。", code="out_of_order")
     now = timezone.now()
     changes = {"rating": rating, "rating_comment": (comment or "")[:500], "rated_at": now}
     if rating == Rating.DISSATISFIED:
-        changes.update(rework_count=F("rework_count") + 1, closed_at=None, resolved_at=None)
+        changes.update(
+            rework_count=F("rework_count") + 1, closed_at=None, resolved_at=None, **_fresh_deadline(case)
+        )
         case = _move(
             case, actor, Action.RATE, to=Status.ACCEPTED, note=comment, data={"rating": rating}, **changes
         )
