@@ -2,6 +2,7 @@
 the one JSON error shape, so clients never have to parse a plain-text or HTML error."""
 
 import json
+import re
 
 from django.http import HttpResponse
 
@@ -13,6 +14,40 @@ _MESSAGES = {
     413: ("too_large", "请求体过大。"),
     500: ("server_error", "服务器内部错误，请稍后重试。"),
 }
+
+
+_BIGINT = 2**63 - 1
+_LONG_DIGITS = re.compile(r"\d{19,}")
+
+
+def _too_big(value) -> bool:
+    """Any integer in a JSON document beyond a 64-bit id (PostgreSQL would fail the query)."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return abs(value) > _BIGINT
+    if isinstance(value, dict):
+        return any(_too_big(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_too_big(v) for v in value)
+    return False
+
+
+def _refusal(message: str) -> HttpResponse:
+    body = {"error": {"code": "invalid", "message": message, "fields": []}}
+    return HttpResponse(json.dumps(body, ensure_ascii=False), status=422, content_type="application/json; charset=utf-8")
+
+
+def _out_of_range(request, is_json: bool) -> bool:
+    text = request.path + "?" + request.META.get("QUERY_STRING", "")
+    if any(int(digits) > _BIGINT for digits in _LONG_DIGITS.findall(text)):
+        return True
+    if is_json and _LONG_DIGITS.search(request.body.decode("utf-8", "replace")):
+        try:
+            return _too_big(json.loads(request.body))
+        except ValueError:
+            return False
+    return False
 
 
 class ApiErrorShapeMiddleware:
@@ -40,6 +75,8 @@ class ApiErrorShapeMiddleware:
                 status=422,
                 content_type="application/json; charset=utf-8",
             )
+        if request.path.startswith("/api/") and _out_of_range(request, is_json):
+            return _refusal("请求中的数值超出范围（编号最大为 9223372036854775807）。")
         response = self.get_response(request)
         if (
             request.path.startswith("/api/")
