@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from gongzhi.accounts.scope import area_codes_for
 from gongzhi.areas.models import Area, Level
 from gongzhi.lib.errors import DomainError
+from gongzhi.lib.pages import run_form_service
 
 from . import selectors, workflow
 from .choices import Action, Rating, Status
@@ -31,18 +32,11 @@ def report(request):
         data = {**form.cleaned_data, "channel": "h5"}
         if not data["area_code"] and areas:
             data["area_code"] = areas[0].code[:12]  # the village, when the resident does not know the grid
-        try:
-            case = case_submit(
-                actor=request.user,
-                data=data,
-                photos=photos,
-                idempotency_key=request.POST.get("idempotency_key", ""),
-            )
-        except DomainError as exc:
-            from gongzhi.people.forms import add_service_errors
-
-            add_service_errors(form, exc)
-        else:
+        key = request.POST.get("idempotency_key", "")
+        case = run_form_service(
+            form, lambda: case_submit(actor=request.user, data=data, photos=photos, idempotency_key=key)
+        )
+        if case:
             messages.success(request, f"已收到您反映的问题，编号 {case.number}。我们会尽快处理。")
             return redirect("cases:my_detail", pk=case.pk)
     import uuid

@@ -2,8 +2,6 @@
 
 from django import forms
 
-from gongzhi.lib.pages import add_service_errors  # noqa: F401  (kept for callers of people.forms)
-
 from .choices import (
     EXTRA_FIELDS,
     CareColour,

@@ -4,7 +4,7 @@ from django.db import transaction
 
 from gongzhi.accounts.scope import has_role, require_role
 from gongzhi.audit.services import audit_record
-from gongzhi.lib.crypto import decrypt, seal
+from gongzhi.lib.crypto import blind_index, decrypt, seal
 from gongzhi.lib.errors import Conflict, DomainError, Forbidden
 from gongzhi.lib.masking import mask_id_number, mask_phone
 
@@ -29,17 +29,14 @@ def apply_person(person: Person, clean: dict) -> list[str]:
         if getattr(person, field) != value:
             setattr(person, field, value)
             changed.append(field.removesuffix("_id"))
-    id_cipher, id_index, id_masked = seal(clean["id_number"], mask_id_number)
-    if person.id_number_index != id_index:
-        person.id_number_cipher, person.id_number_index, person.id_number_masked = (
-            id_cipher,
-            id_index,
-            id_masked,
+    # Compare blind indexes first: encrypting again only when a value really changed.
+    if person.id_number_index != (blind_index(clean["id_number"]) if clean["id_number"] else ""):
+        person.id_number_cipher, person.id_number_index, person.id_number_masked = seal(
+            clean["id_number"], mask_id_number
         )
         changed.append("id_number")
-    phone_cipher, phone_index, phone_masked = seal(clean["phone"], mask_phone)
-    if person.phone_index != phone_index:
-        person.phone_cipher, person.phone_index, person.phone_masked = phone_cipher, phone_index, phone_masked
+    if person.phone_index != (blind_index(clean["phone"]) if clean["phone"] else ""):
+        person.phone_cipher, person.phone_index, person.phone_masked = seal(clean["phone"], mask_phone)
         changed.append("phone")
     return changed
 
