@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "gongzhi.people",
     "gongzhi.notices",
     "gongzhi.cases",
+    "gongzhi.points",
     "gongzhi.demo",
 ]
 

@@ -1,0 +1,108 @@
+"""The ledger: balances move only through entries, corrections compensate, points_verify catches
+a hand-edited balance, and the entries table refuses edits."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.db.utils import DatabaseError
+
+from gongzhi.lib.errors import Conflict, DomainError
+from gongzhi.points import ledger
+from gongzhi.points.choices import EntryKind, Source
+from gongzhi.points.models import PointAccount, PointEntry, PointTally
+from tests.conftest import HEJI_GRID1
+
+from .factories import resident_with_account
+
+
+@pytest.fixture
+def account(personas):
+    return resident_with_account(personas.heji, HEJI_GRID1)[1]
+
+
+def post(account, delta, kind=EntryKind.AWARD, **kw):
+    return ledger.post(account=account, delta=delta, kind=kind, source=Source.DIRECT, **kw)
+
+
+def test_entries_carry_running_balance_and_sequence(account):
+    post(account, 10)
+    post(account, 5)
+    e = post(account, -4, EntryKind.REDEMPTION)
+    account.refresh_from_db()
+    assert account.balance == 11 and account.entry_count == 3
+    assert [x.balance_after for x in account.entries.all()] == [10, 15, 11]
+    assert e.seq == 3
+    # Redemptions do not lower the score the boards rank by.
+    assert PointTally.objects.get(account=account, period="all").score == 15
+
+
+def test_redemption_beyond_balance_is_refused_and_writes_nothing(account):
+    post(account, 3)
+    with pytest.raises(Conflict, match="积分余额不足：需要 5 分，当前可用 3 分"):
+        post(account, -5, EntryKind.REDEMPTION)
+    account.refresh_from_db()
+    assert account.balance == 3 and account.entries.count() == 1
+
+
+def test_deduction_may_leave_a_debt(account):
+    post(account, 2)
+    post(account, -6, EntryKind.DEDUCTION)
+    account.refresh_from_db()
+    assert account.balance == -4
+
+
+def test_same_key_posts_once(account):
+    a = post(account, 5, idempotency_key="k1")
+    b = post(account, 5, idempotency_key="k1")
+    assert a.pk == b.pk
+    assert PointAccount.objects.get(pk=account.pk).balance == 5
+
+
+def test_reverse_compensates_once(account, personas):
+    e = post(account, 8)
+    r = ledger.reverse(entry=e, actor=personas.heji, reason="录入错误", source=Source.CORRECTION)
+    assert r.delta == -8 and r.kind == EntryKind.ADJUSTMENT and r.reverses_id == e.pk
+    again = ledger.reverse(entry=e, actor=personas.heji, reason="录入错误", source=Source.CORRECTION)
+    assert again.pk == r.pk
+    with pytest.raises(DomainError, match="冲销记录不能再次冲销"):
+        ledger.reverse(entry=r, actor=personas.heji, reason="x", source=Source.CORRECTION)
+    assert PointAccount.objects.get(pk=account.pk).balance == 0
+
+
+def test_entries_cannot_be_edited_or_deleted(account):
+    e = post(account, 5)
+    for statement in (f"UPDATE points_pointentry SET delta = 500 WHERE id = {e.pk}",
+                      f"DELETE FROM points_pointentry WHERE id = {e.pk}"):  # fmt: skip
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement)
+
+
+def test_points_verify_ok_then_catches_a_hand_edited_balance(account):
+    post(account, 10)
+    post(account, -3, EntryKind.REDEMPTION)
+    out = io.StringIO()
+    call_command("points_verify", stdout=out)
+    assert out.getvalue().strip() == f"OK {PointAccount.objects.count()} {PointEntry.objects.count()}"
+    PointAccount.objects.filter(pk=account.pk).update(balance=999)
+    out = io.StringIO()
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("points_verify", stdout=out, stderr=io.StringIO())
+    assert exit_info.value.code == 1
+    assert f"账户 {account.pk}: 余额 999，流水合计 7" in out.getvalue()
+
+
+def test_points_verify_catches_a_tampered_entry(account):
+    from gongzhi.points import triggers
+
+    post(account, 10)
+    e = post(account, 5)
+    triggers.uninstall(connection)
+    try:
+        PointEntry.objects.filter(pk=e.pk).update(delta=50)
+    finally:
+        triggers.install(connection)
+    _, _, problems = ledger.verify()
+    assert any(f"账户 {account.pk}: 余额 15，流水合计 60" in p for p in problems)
+    assert any(f"账户 {account.pk} 第 2 条" in p for p in problems)
