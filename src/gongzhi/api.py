@@ -174,6 +174,7 @@ def _routers():
     from gongzhi.cases.mediation_api import case_router as mediation_case_router
     from gongzhi.cases.mediation_api import router as mediation_router
     from gongzhi.people.api import households_router, organizations_router, people_router
+    from gongzhi.points.api import router as points_router
 
     api.add_router("/auth", auth_router)
     api.add_router("/areas", areas_router)
@@ -184,6 +185,7 @@ def _routers():
     api.add_router("/cases", mediation_case_router)
     api.add_router("/mediation", mediation_router)
     api.add_router("/stats", stats_router)
+    api.add_router("/points", points_router)
 
 
 _routers()

@@ -14,6 +14,7 @@ urlpatterns = [
     path("areas/", include("gongzhi.areas.urls")),
     path("people/", include("gongzhi.people.urls")),
     path("notices/", include("gongzhi.notices.urls")),
+    path("points/", include("gongzhi.points.urls")),
     path("", include("gongzhi.cases.urls")),
     path("audit/", include("gongzhi.audit.urls")),
     path("", include("gongzhi.accounts.urls")),

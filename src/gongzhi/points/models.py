@@ -406,14 +406,12 @@ class PointAppeal(models.Model):
         return f"申诉 {self.entry}"
 
 
-from .honour_models import (  # noqa: E402,F401
+from .civic_models import (  # noqa: E402,F401
     LawDeductionItem,
     LawFamilyRating,
-    MeetingAwardee,
     MoralNomination,
     MoralReview,
     OffenceRecord,
-    SharingMeeting,
-    StarAward,
 )
+from .honour_models import MeetingAwardee, SharingMeeting, StarAward  # noqa: E402,F401
 from .shop_models import Redemption, Reward, Shop  # noqa: E402,F401

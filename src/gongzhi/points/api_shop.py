@@ -1,0 +1,5 @@
+"""API: points shop."""
+
+from ninja import Router
+
+router = Router(tags=["积分"])

@@ -1,0 +1,3 @@
+"""Pages: boards."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Pages: civic."""
+
+urlpatterns = []
