@@ -75,7 +75,11 @@ def test_entries_cannot_be_edited_or_deleted(account):
     e = post(account, 5)
     for statement in (f"UPDATE points_pointentry SET delta = 500 WHERE id = {e.pk}",
                       f"DELETE FROM points_pointentry WHERE id = {e.pk}"):  # fmt: skip
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
             cursor.execute(statement)
 
 
@@ -106,3 +110,11 @@ def test_points_verify_catches_a_tampered_entry(account):
     _, _, problems = ledger.verify()
     assert any(f"账户 {account.pk}: 余额 15，流水合计 60" in p for p in problems)
     assert any(f"账户 {account.pk} 第 2 条" in p for p in problems)
+
+
+def test_awards_pay_down_a_debt(account):
+    post(account, -6, EntryKind.DEDUCTION)
+    e = post(account, 1)
+    assert e.balance_after == -5
+    with pytest.raises(Conflict, match="积分余额不足"):
+        post(account, -1, EntryKind.REDEMPTION)

@@ -2,6 +2,7 @@
 
 from gongzhi.cases.rules import AREA_READ_ROLES as CASE_ROLES
 from gongzhi.people.rules import READ_ROLES
+from gongzhi.points.rules import READ_ROLES as POINTS_ROLES
 
 from .models import CENTRE_ROLES, Role
 from .scope import grants_of, roles_of
@@ -21,6 +22,10 @@ def navigation(request):
         items.insert(2, ("cases:my_cases", "我的事项", "cases"))
     if roles & set(READ_ROLES):
         items.append(("people:list", "实有人口", "people"))
+    if roles & set(POINTS_ROLES):
+        items.append(("points:home", "积分管理", "points"))
+    if Role.RESIDENT in roles:
+        items.insert(3, ("points:my", "我的积分", "points"))
     if Role.AUDITOR in roles:
         items.append(("audit:index", "审计日志", "audit"))
     from gongzhi.notices.models import Notice

@@ -4,6 +4,7 @@ caps; and the services that edit it (the county sets items and bounds, a village
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from gongzhi.accounts.scope import require_role
@@ -12,7 +13,7 @@ from gongzhi.audit.services import audit_record
 from gongzhi.lib.errors import DomainError, Invalid
 
 from . import rules
-from .choices import CapPeriod, EntryKind, Subject
+from .choices import CapPeriod, EntryKind, Star, Subject
 from .models import AwardMapping, PointAccount, PointCategory, PointEntry, PointItem, PointItemAdjustment
 
 CAP_LABEL = {CapPeriod.MONTH: "每月", CapPeriod.QUARTER: "每季度", CapPeriod.YEAR: "每年"}
@@ -54,6 +55,7 @@ def check_applies(item: PointItem, account: PointAccount) -> None:
 
 
 def period_start(period: str, at: datetime) -> datetime:
+    """Start (Beijing time) of the cap period containing `at`."""
     local = timezone.localtime(at)
     start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     if period == CapPeriod.QUARTER:
@@ -107,11 +109,16 @@ def _clean_item(data: dict, *, area: Area, county_item: bool) -> dict:
     except (TypeError, ValueError):
         errors.append(("points", "分值须为 -1000 到 1000 之间的非零整数（扣分项填负数）。"))
         points = 0
-    subjects = list(data.get("subjects") or [])
+    subjects = list(dict.fromkeys(data.get("subjects") or []))
     bad = [s for s in subjects if s not in Subject.values]
     if not subjects or bad:
         errors.append(("subjects", "请选择适用主体（居民、党员、家庭、单位/社团、村(社区)工作人员）。"))
-    category = PointCategory.objects.filter(pk=data.get("category_id")).first()
+    category_id = data.get("category_id")
+    category = (
+        PointCategory.objects.filter(pk=category_id).first()
+        if isinstance(category_id, int) or str(category_id or "").isdigit()
+        else None
+    )
     if category is None:
         errors.append(("category_id", "请选择积分类别。"))
     cap_times = data.get("cap_times") or None
@@ -121,13 +128,18 @@ def _clean_item(data: dict, *, area: Area, county_item: bool) -> dict:
     if cap_times is not None:
         try:
             cap_times = int(cap_times)
-            if cap_times < 1:
+            if not 1 <= cap_times <= 1000:
                 raise ValueError
         except (TypeError, ValueError):
-            errors.append(("cap_times", "周期内上限须为正整数。"))
+            errors.append(("cap_times", "周期内上限须为 1 到 1000 之间的整数。"))
         if not cap_period:
             errors.append(("cap_period", "设置了次数上限，请同时选择上限周期。"))
-    roles = list(data.get("award_roles") or rules.DEFAULT_AWARD_ROLES)
+    roles = list(dict.fromkeys(data.get("award_roles") or rules.DEFAULT_AWARD_ROLES))
+    if any(r not in [role.value for role in rules.READ_ROLES] for r in roles):
+        errors.append(("award_roles", "可直接评定的角色只能是网格员或村、镇、县、市综治中心。"))
+    star = data.get("star") or ""
+    if star and star not in Star.values:
+        errors.append(("star", "积分之星类别只能是孝老爱亲、邻里和睦、勤劳致富、公益劳动、人居环境或不选。"))
     min_points = data.get("min_points")
     max_points = data.get("max_points")
     if county_item and (min_points is not None or max_points is not None) and points:
@@ -137,7 +149,9 @@ def _clean_item(data: dict, *, area: Area, county_item: bool) -> dict:
         except (TypeError, ValueError):
             errors.append(("min_points", "村级可调范围须为整数。"))
         else:
-            if min_points is not None and max_points is not None and min_points > max_points:
+            if any(b is not None and abs(b) > 1000 for b in (min_points, max_points)):
+                errors.append(("min_points", "村级可调范围须在 -1000 到 1000 之间。"))
+            elif min_points is not None and max_points is not None and min_points > max_points:
                 errors.append(("min_points", "村级可调下限不能大于上限。"))
             elif (min_points is not None and min_points > points) or (
                 max_points is not None and max_points < points
@@ -151,9 +165,11 @@ def _clean_item(data: dict, *, area: Area, county_item: bool) -> dict:
         raise Invalid(errors)
     return {
         "code": code[:24], "name": name[:128], "points": points, "subjects": subjects, "category": category,
-        "needs_evidence": bool(data.get("needs_evidence")), "declarable": bool(data.get("declarable", points > 0)),
+        "needs_evidence": bool(data.get("needs_evidence")),
+        # A 扣分项 is never declared by the one it costs, whatever the form says.
+        "declarable": points > 0 and data.get("declarable") is not False,
         "cap_times": cap_times, "cap_period": cap_period if cap_times else "", "award_roles": roles,
-        "min_points": min_points, "max_points": max_points, "star": data.get("star") or "",
+        "min_points": min_points, "max_points": max_points, "star": star,
         "description": (data.get("description") or "")[:300], "active": bool(data.get("active", True)),
     }  # fmt: skip
 
@@ -182,8 +198,21 @@ def item_save(*, actor, area: Area, data: dict, item: PointItem | None = None) -
             setattr(item, key, value)
         item.save()
         action = "points.item_update"
+    # Village points must stay within the county's bounds: those the new bounds exclude lapse, and
+    # the villages fall back to the county's points (recorded in the audit details).
+    outside = PointItemAdjustment.objects.filter(item=item)
+    low, high = item.min_points, item.max_points
+    if low is None and high is None:
+        lapsed = outside
+    else:
+        lapsed = outside.filter(Q(points__lt=low) if low is not None else Q(pk__in=[])) | outside.filter(
+            Q(points__gt=high) if high is not None else Q(pk__in=[])
+        )
+    lapsed_villages = sorted(lapsed.values_list("area_id", flat=True))
+    if lapsed_villages:
+        PointItemAdjustment.objects.filter(item=item, area_id__in=lapsed_villages).delete()
     audit_record(actor=actor, action=action, object_type="point_item", object_id=item.pk, area_code=area.code,
-                 details={"code": item.code, "points": item.points})  # fmt: skip
+                 details={"code": item.code, "points": item.points, "lapsed_adjustments": lapsed_villages})  # fmt: skip
     return item
 
 
@@ -230,4 +259,5 @@ def mapping_set(*, actor, county: Area, event: str, item: PointItem) -> AwardMap
 
 
 def review_due(at: datetime) -> datetime:
+    """The review deadline of a declaration made at `at`."""
     return at + timedelta(days=rules.REVIEW_DAYS)

@@ -288,10 +288,11 @@ class PointEntry(models.Model):
                 name="point_entry_idem",
             ),
             models.CheckConstraint(condition=~Q(delta=0), name="point_entry_not_zero"),
-            # Only a deduction or a correction may leave a balance below zero (a debt to earn back);
-            # the database itself refuses a redemption that would, whatever code runs.
+            # A deduction or a correction may leave a balance below zero (a debt to earn back, which
+            # later awards pay down); the database itself refuses a redemption that would, whatever
+            # code runs.
             models.CheckConstraint(
-                condition=Q(balance_after__gte=0) | Q(kind__in=["deduction", "adjustment"]),
+                condition=Q(balance_after__gte=0) | ~Q(kind="redemption"),
                 name="point_entry_balance",
             ),
         ]

@@ -3,7 +3,7 @@ deductions, appeals, corrections, and the one door through which other modules a
 
 from datetime import date
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from gongzhi.accounts.models import Role, RoleGrant, User
@@ -13,7 +13,7 @@ from gongzhi.lib.errors import Conflict, DomainError, Forbidden
 from gongzhi.lib.images import reencode
 from gongzhi.notices.services import notify
 
-from . import catalogue, ledger, rules
+from . import catalogue, ledger, rules, subjects
 from .choices import AppealStatus, DeclarationStatus, EntryKind, Source
 from .models import (
     AwardMapping,
@@ -29,11 +29,12 @@ from .models import (
 MAX_PHOTOS = 6
 
 
-def _text(value: str, label: str, minimum: int = 2, maximum: int = 2000) -> str:
+def _text(value: str, label: str, minimum: int = 2, maximum: int = 2000, field: str = "") -> str:
     value = (value or "").strip()
     if len(value) < minimum:
         raise DomainError(
-            f"请填写{label}（至少 {minimum} 个字）。", field="reason" if label != "事迹" else "text"
+            f"请填写{label}（至少 {minimum} 个字）。",
+            field=field or ("reason" if label != "事迹" else "text"),
         )
     return value[:maximum]
 
@@ -71,13 +72,52 @@ def encode_photos(photos) -> list[tuple[bytes, int, int]]:
 
 
 def save_evidence(encoded, **owner) -> None:
+    """Store re-encoded photos for a declaration or a nomination (owner=the one object)."""
+    for index, (content, width, height) in enumerate(encoded, start=1):
+        _save_photo(content, width, height, index, **owner)
+
+
+def _save_photo(content: bytes, width: int, height: int, index: int, **owner) -> EvidencePhoto:
     from django.core.files.base import ContentFile
 
-    for index, (content, width, height) in enumerate(encoded, start=1):
-        photo = EvidencePhoto(width=width, height=height, **owner)
-        key = next(iter(owner.values())).pk
-        photo.image.save(f"{next(iter(owner))}-{key}-{index}.jpg", ContentFile(content), save=False)
-        photo.save()
+    photo = EvidencePhoto(width=width, height=height, **owner)
+    key = next(iter(owner.values())).pk
+    photo.image.save(f"{next(iter(owner))}-{key}-{index}.jpg", ContentFile(content), save=False)
+    photo.save()
+    return photo
+
+
+# -- accounts -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def account_open(*, actor, person=None, household=None, organization=None) -> PointAccount:
+    """Open (or find) the points account of a registry person, household or organisation in the
+    actor's jurisdiction. Returns the account; opening twice returns the same one."""
+    subjects_given = [s for s in (person, household, organization) if s is not None]
+    if len(subjects_given) != 1:
+        raise DomainError("请指定一名人员、一户或一个单位（只能选一个）。", field="person_id")
+    target = subjects_given[0]
+    require_role(actor, rules.READ_ROLES, target.area_id, "开设积分账户")
+    existed = _has_account(person, household, organization)
+    if person is not None:
+        account = subjects.account_for_person(person)
+    elif household is not None:
+        account = subjects.account_for_household(household)
+    else:
+        account = subjects.account_for_organization(organization)
+    if not existed:
+        audit_record(actor=actor, action="points.account_open", object_type="point_account", object_id=account.pk,
+                     area_code=account.area_id, details={"subject": account.subject})  # fmt: skip
+    return account
+
+
+def _has_account(person, household, organization) -> bool:
+    if person is not None:
+        return PointAccount.objects.filter(person=person).exists()
+    if household is not None:
+        return PointAccount.objects.filter(household=household).exists()
+    return PointAccount.objects.filter(organization=organization).exists()
 
 
 # -- declarations -------------------------------------------------------------------------------
@@ -122,6 +162,28 @@ def declaration_submit(*, actor, account: PointAccount, item: PointItem, text: s
     return declaration
 
 
+@transaction.atomic
+def declaration_photos_add(*, actor, declaration: PointDeclaration, photos) -> PointDeclaration:
+    """Add evidence photos to one's own pending declaration (the API uploads them after the JSON)."""
+    if declaration.declared_by_id != actor.pk:
+        raise Forbidden("只能为本人提交的申报补充照片。")
+    locked = PointDeclaration.objects.select_for_update().get(pk=declaration.pk)
+    if locked.status != DeclarationStatus.PENDING:
+        raise Conflict(f"该申报已{locked.get_status_display()}，不能再补充照片。")
+    photos = list(photos or [])
+    have = locked.photos.count()
+    if have + len(photos) > MAX_PHOTOS:
+        raise DomainError(f"每份申报最多 {MAX_PHOTOS} 张照片，已有 {have} 张。", field="photos")
+    if not photos:
+        raise DomainError("请选择要上传的照片。", field="photos")
+    encoded = encode_photos(photos)
+    for index, (content, width, height) in enumerate(encoded, start=have + 1):
+        _save_photo(content, width, height, index, declaration=locked)
+    audit_record(actor=actor, action="points.declaration_photos", object_type="point_declaration",
+                 object_id=locked.pk, area_code=locked.area_id, details={"added": len(encoded)})  # fmt: skip
+    return locked
+
+
 def _decide(declaration: PointDeclaration, actor, status: str, note: str, **changes) -> PointDeclaration:
     require_role(actor, rules.REVIEW_ROLES, declaration.area_id, "审核积分申报")
     if declaration.account_id in own_account_ids(actor) or declaration.declared_by_id == actor.pk:
@@ -139,10 +201,12 @@ def _decide(declaration: PointDeclaration, actor, status: str, note: str, **chan
 @transaction.atomic
 def declaration_approve(*, actor, declaration: PointDeclaration, note: str = "") -> PointDeclaration:
     """Approve and post the award at the item's points of today, in the same transaction."""
+    declaration = _decide(declaration, actor, DeclarationStatus.APPROVED, (note or "").strip() or "审核通过")
     account, item = declaration.account, declaration.item
+    # The state change above and the checks below share one transaction: a refusal undoes both.
+    PointAccount.objects.select_for_update().filter(pk=account.pk).first()
     catalogue.check_applies(item, account)
     catalogue.check_cap(item, account)
-    declaration = _decide(declaration, actor, DeclarationStatus.APPROVED, note or "审核通过")
     entry = award_item(
         account=account, item=item, actor=actor, source=Source.DECLARATION, source_id=str(declaration.pk),
         reason=declaration.text[:300], idempotency_key=f"declaration:{declaration.pk}", check=False, audit=False,
@@ -158,6 +222,7 @@ def declaration_approve(*, actor, declaration: PointDeclaration, note: str = "")
 
 @transaction.atomic
 def declaration_reject(*, actor, declaration: PointDeclaration, reason: str) -> PointDeclaration:
+    """Reject a declaration; the reason is required and shown to the declarant."""
     reason = _text(reason, "不通过的理由")
     declaration = _decide(declaration, actor, DeclarationStatus.REJECTED, reason)
     audit_record(actor=actor, action="points.declaration_reject", object_type="point_declaration",
@@ -168,6 +233,7 @@ def declaration_reject(*, actor, declaration: PointDeclaration, reason: str) -> 
 
 @transaction.atomic
 def declaration_withdraw(*, actor, declaration: PointDeclaration) -> PointDeclaration:
+    """The declarant withdraws a declaration that is still pending."""
     if declaration.declared_by_id != actor.pk:
         raise Forbidden("只能撤回本人提交的申报。")
     if not PointDeclaration.objects.filter(pk=declaration.pk, status=DeclarationStatus.PENDING).update(
@@ -196,6 +262,8 @@ def award_item(*, account: PointAccount, item: PointItem, actor, source: str, so
     village today. Declarations, direct awards and other modules (cases, mediation) all come here."""
     with transaction.atomic():
         if check:
+            # Lock the account before counting towards the cap, so two awards at once cannot both pass.
+            PointAccount.objects.select_for_update().filter(pk=account.pk).first()
             catalogue.check_applies(item, account)
             if (
                 idempotency_key
@@ -225,6 +293,11 @@ def direct_award(*, actor, account: PointAccount, item: PointItem, reason: str,
     if account.pk in own_account_ids(actor):
         raise Forbidden("不能为本人账户评定积分。")
     reason = _text(reason, "评定理由")
+    key = (idempotency_key or "").strip()[:96]
+    if key:
+        replay = PointEntry.objects.filter(account=account, idempotency_key=key).first()
+        if replay is not None:  # a re-sent request: the award stands once, nobody is told twice
+            return replay
     entry = award_item(account=account, item=item, actor=actor, source=Source.DIRECT, reason=reason,
                        idempotency_key=idempotency_key)  # fmt: skip
     verb = "加" if entry.delta > 0 else "扣"
@@ -264,9 +337,17 @@ def appeal_file(*, actor, entry: PointEntry, reason: str) -> PointAppeal:
     if entry.reversals.exists():
         raise Conflict("该扣分已被冲销，无需申诉。")
     reason = _text(reason, "申诉理由", minimum=4)
-    appeal = PointAppeal.objects.create(
-        entry=entry, account=entry.account, area_id=entry.account.area_id, reason=reason, filed_by=actor
-    )
+    try:
+        with transaction.atomic():
+            appeal = PointAppeal.objects.create(
+                entry=entry,
+                account=entry.account,
+                area_id=entry.account.area_id,
+                reason=reason,
+                filed_by=actor,
+            )
+    except IntegrityError:  # filed at the same moment by someone else
+        raise Conflict("该扣分已申诉过一次，不能再次申诉。") from None
     audit_record(actor=actor, action="points.appeal_file", object_type="point_appeal", object_id=appeal.pk,
                  area_code=appeal.area_id, details={"entry": entry.pk})  # fmt: skip
     transaction.on_commit(
@@ -280,7 +361,9 @@ def appeal_file(*, actor, entry: PointEntry, reason: str) -> PointAppeal:
 def appeal_decide(*, actor, appeal: PointAppeal, overturn: bool, note: str) -> PointAppeal:
     """The village decides; overturning posts a compensating entry that cancels the deduction."""
     require_role(actor, rules.APPEAL_ROLES, appeal.area_id, "裁定扣分申诉")
-    note = _text(note, "裁定意见")
+    if appeal.account_id in own_account_ids(actor):
+        raise Forbidden("不能裁定本人账户的申诉。")
+    note = _text(note, "裁定意见", field="note")
     status = AppealStatus.OVERTURNED if overturn else AppealStatus.UPHELD
     if not PointAppeal.objects.filter(pk=appeal.pk, status=AppealStatus.PENDING).update(
         status=status, decided_by=actor, decided_at=timezone.now(), decision_note=note[:300]
@@ -303,8 +386,14 @@ def appeal_decide(*, actor, appeal: PointAppeal, overturn: bool, note: str) -> P
 def entry_correct(*, actor, entry: PointEntry, reason: str) -> PointEntry:
     """更正: cancel a wrongly posted award or deduction with a compensating entry, never an edit."""
     require_role(actor, rules.CORRECTION_ROLES, entry.account.area_id, "更正积分记录")
+    if entry.account_id in own_account_ids(actor):
+        raise Forbidden("不能更正本人账户的积分记录。")
     if entry.kind in (EntryKind.REDEMPTION, EntryKind.REFUND):
         raise DomainError("兑换记录请通过取消兑换单退还积分。", field="entry")
+    if entry.reverses_id:
+        raise DomainError("冲销记录不能再次冲销。", field="entry")
+    if entry.reversals.exists():
+        raise Conflict("该记录已冲销，不能重复更正。")
     reason = _text(reason, "更正理由", minimum=4)
     reversal = ledger.reverse(entry=entry, actor=actor, reason=f"更正：{reason}", source=Source.CORRECTION)
     audit_record(actor=actor, action="points.correct", object_type="point_entry", object_id=reversal.pk,

@@ -1344,7 +1344,9 @@ class Migration(migrations.Migration):
             model_name="pointentry",
             constraint=models.CheckConstraint(
                 condition=models.Q(
-                    ("balance_after__gte", 0), ("kind__in", ["deduction", "adjustment"]), _connector="OR"
+                    ("balance_after__gte", 0),
+                    models.Q(("kind", "redemption"), _negated=True),
+                    _connector="OR",
                 ),
                 name="point_entry_balance",
             ),
