@@ -84,7 +84,9 @@ def _tally(account: PointAccount, at: datetime, score: int) -> None:
 
 
 @transaction.atomic
-def reverse(*, entry: PointEntry, actor, reason: str, source: str, source_id: str = "") -> PointEntry:
+def reverse(
+    *, entry: PointEntry, actor, reason: str, source: str, source_id: str = "", at=None
+) -> PointEntry:
     """Cancel an entry with a compensating one (a refund for a redemption, a correction otherwise).
     An entry is reversed at most once; a reversal is never reversed itself."""
     if entry.reverses_id:
@@ -92,7 +94,7 @@ def reverse(*, entry: PointEntry, actor, reason: str, source: str, source_id: st
     kind = EntryKind.REFUND if entry.kind == EntryKind.REDEMPTION else EntryKind.ADJUSTMENT
     reversal = post(
         account=entry.account, delta=-entry.delta, kind=kind, source=source, actor=actor, item=entry.item,
-        reason=reason, source_id=source_id or str(entry.pk), idempotency_key=f"reverse:{entry.pk}", reverses=entry,
+        reason=reason, source_id=source_id or str(entry.pk), idempotency_key=f"reverse:{entry.pk}", reverses=entry, at=at,
     )  # fmt: skip
     if reversal.reverses_id != entry.pk:  # pragma: no cover - the key is only ever used for this
         raise Conflict("冲销记录冲突。")

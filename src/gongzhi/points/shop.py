@@ -377,7 +377,7 @@ def redemption_cancel(
     if not (is_holder or has_role(actor, rules.SHOP_ROLES, redemption.area_id)):
         raise Forbidden("只有兑换人本人或超市工作人员可以取消兑换单。")
     reason = _reason(reason, "reason", "取消原因")
-    backdated, at = at is not None, at or timezone.now()
+    at = at or timezone.now()  # the demo backdates its year; otherwise now
     # Account row first, then the reward row: the same order as redeem(), so the two never deadlock.
     PointAccount.objects.select_for_update().get(pk=redemption.account_id)
     if not Redemption.objects.filter(pk=redemption.pk, status=RedemptionStatus.PENDING).update(
@@ -387,16 +387,8 @@ def redemption_cancel(
         raise Conflict(f"兑换单 {current.number} {current.get_status_display()}，不能取消。")
     entry = redemption.entry
     text = f"取消兑换 {redemption.number}：{reason}"
-    if not backdated:
-        refund = ledger.reverse(entry=entry, actor=actor, reason=text, source=Source.REDEMPTION,
-                                source_id=redemption.number)  # fmt: skip
-    else:
-        # Backdated (the demo's year): the same compensating entry ledger.reverse() makes, at `at`.
-        refund = ledger.post(
-            account=entry.account, delta=-entry.delta, kind=EntryKind.REFUND, source=Source.REDEMPTION,
-            actor=actor, reason=text, source_id=redemption.number, idempotency_key=f"reverse:{entry.pk}",
-            reverses=entry, at=at,
-        )  # fmt: skip
+    refund = ledger.reverse(entry=entry, actor=actor, reason=text, source=Source.REDEMPTION,
+                            source_id=redemption.number, at=at)  # fmt: skip
     Redemption.objects.filter(pk=redemption.pk).update(refund_entry=refund)
     Reward.objects.filter(pk=redemption.reward_id, stock__isnull=False).update(stock=F("stock") + 1)
     redemption.refresh_from_db()
