@@ -29,10 +29,10 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     print(f"engine: {connection.vendor}  ({connection.settings_dict['NAME']})")
 
-    from bench import bench_areas, bench_audit, bench_cases, bench_people_import
+    from bench import bench_areas, bench_audit, bench_cases, bench_people_import, bench_points
 
     only = set(sys.argv[1:])
-    for module in (bench_areas, bench_audit, bench_people_import, bench_cases):
+    for module in (bench_areas, bench_audit, bench_people_import, bench_cases, bench_points):
         name = module.__name__.rsplit(".", 1)[-1]
         if not only or name in only:
             module.run()

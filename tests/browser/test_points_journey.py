@@ -81,5 +81,5 @@ def test_declare_approve_redeem_pick_up(demo_server, browser, shot):
     shot(clerk, "points-pickup-phone")
 
     resident.goto(f"{base}/points/shop/orders/")
-    assert resident.locator(f".card:has-text('已领取')").count() >= 1
+    assert resident.locator(".card:has-text('已领取')").count() >= 1
     assert resident.locator(f".pickup-code:text-is('{code}')").count() == 0

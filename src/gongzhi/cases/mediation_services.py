@@ -26,6 +26,7 @@ from .mediation_models import (
     Workroom,
 )
 from .models import Case, CaseEvent, CaseParty
+from .points_hooks import award_volunteer_mediators
 from .services import _name, _parties
 
 # 人民调解法 §33: parties may apply jointly for 司法确认 within 30 days of the agreement taking effect.
@@ -257,6 +258,7 @@ def mediation_conclude(*, mediation: Mediation, actor, result: str, agreed_terms
         workflow.case_resolve(
             case=case, actor=actor, note=f"调解成功，达成协议（{mediation.agreement_no}）：{terms}"[:2000]
         )
+        award_volunteer_mediators(mediation=mediation, actor=actor)  # 积分制, in this transaction
     elif result == MediationResult.ESCALATE:
         workflow.case_escalate(case=case, actor=actor, reason=f"调解不成功：{mediation.outcome_note}"[:2000])
     else:

@@ -17,6 +17,7 @@ from . import deadlines, rules
 from .choices import Action, Rating, Status, Supervision
 from .models import Case, CaseEvent
 from .notify import notify_assignee, notify_centre, notify_reporter
+from .points_hooks import award_useful_report
 from .services import _name, save_photos
 
 
@@ -141,6 +142,7 @@ def case_verify(*, case: Case, actor, note: str = "") -> Case:
         closed_at=timezone.now(),
         rated_at=None,
     )
+    award_useful_report(case=case, actor=actor)  # the one door to the 积分制, in this transaction
     notify_reporter(case, "已办结，请对办理结果进行评价。", kind="please_rate")
     # Reporters of duplicates merged into this case hear the result too.
     for duplicate in case.merged.select_related("reporter_user"):

@@ -1,6 +1,8 @@
 """gongzhi seed_demo — build the demo county (idempotent): areas, departments, accounts, a
-synthetic registry of people, households and organisations, and a year of cases; print the demo
-accounts."""
+synthetic registry of people, households and organisations, a year of cases and a year of the
+积分制; print the demo accounts."""
+
+import argparse
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -13,6 +15,7 @@ from gongzhi.areas.services import areas_import_national, areas_make_grids
 from gongzhi.demo import data
 from gongzhi.demo.cases import seed_cases
 from gongzhi.demo.people import seed_people
+from gongzhi.demo.points import seed_points
 from gongzhi.lib.errors import DomainError
 
 
@@ -36,6 +39,13 @@ class Command(BaseCommand):
             default=data.CASES,
             help=f"演示县近一年的事件总数（默认 {data.CASES}）；已有事件不少于此数时不再新增。",
         )
+        parser.add_argument(
+            "--points",
+            action=argparse.BooleanOptionalAction,
+            default=True,
+            help="载入积分目录并生成近一年的积分制数据（申报、评定、扣分、兑换、积分之星等）；"
+            "县里已有积分流水时不再新增。--no-points 跳过。",
+        )
 
     def handle(self, *args, **options):
         persons, cases = options["persons"], options["cases"]
@@ -54,6 +64,8 @@ class Command(BaseCommand):
                 self._accounts()
             self._people(persons)
             self._cases(cases)
+            if options["points"]:
+                self._points()
         except (DomainError, FileNotFoundError) as exc:
             raise CommandError(getattr(exc, "message", str(exc))) from None
         self._print_accounts()
@@ -109,6 +121,18 @@ class Command(BaseCommand):
             f"事件：新增 {result.cases} 件（办理记录 {result.events} 条、当事人 {result.parties} 人、"
             f"随手拍居民账号 {result.accounts} 个），已结 {done} 件、在办 {result.cases - done} 件，"
             f"现共 {result.total} 件（用时 {result.seconds:.1f} 秒）"
+        )
+
+    def _points(self):
+        result = seed_points()
+        if not result.added:
+            self.stdout.write(f"积分制：已有积分流水 {result.entries} 条，未新增")
+            return
+        declared = sum(result.declarations.values())
+        self.stdout.write(
+            f"积分制：积分账户 {result.accounts} 个、积分流水 {result.added} 条、申报 {declared} 件"
+            f"（待审核 {result.declarations.get('pending', 0)} 件）、兑换单 {sum(result.redemptions.values())} 张、"
+            f"积分超市 {result.shops} 个（用时 {result.seconds:.1f} 秒）"
         )
 
     def _print_accounts(self):
