@@ -1,6 +1,7 @@
-"""One way for page views to call a service with a form: refusals become a 403, rule breaks
-become errors on the matching form fields."""
+"""One way for page views to call a service: refusals become a 403, rule breaks become errors on
+the matching form fields (forms) or an error message (one-click actions)."""
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 
 from .errors import DomainError, Forbidden
@@ -23,3 +24,19 @@ def run_form_service(form, call):
     except DomainError as exc:
         add_service_errors(form, exc)
         return None
+
+
+def run_action(request, call, success=None):
+    """Run `call()` for a one-click page action: a refusal is a 403, a rule break becomes an error
+    message, and on success `success` (a text, or a function of the result) is shown. Returns the
+    result, or None when the service refused."""
+    try:
+        result = call()
+    except Forbidden as exc:
+        raise PermissionDenied(exc.message) from None
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return None
+    if success is not None:
+        messages.success(request, success(result) if callable(success) else success)
+    return result

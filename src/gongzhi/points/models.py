@@ -136,7 +136,10 @@ class PointTally(models.Model):
         constraints = [models.UniqueConstraint(fields=["account", "period"], name="point_tally_unique")]
         indexes = [
             models.Index(fields=["period", "subject", "area_code"], name="point_tally_area"),
-            models.Index(fields=["period", "subject", "-score"], name="point_tally_score"),
+            # area_code rides along (PostgreSQL INCLUDE) so ranks and county boards are index-only scans.
+            models.Index(
+                fields=["period", "subject", "-score"], name="point_tally_score", include=["area_code"]
+            ),
         ]
 
     def __str__(self) -> str:

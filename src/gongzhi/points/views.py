@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from gongzhi.areas.models import prefix_q
 from gongzhi.lib.errors import DomainError, Forbidden
+from gongzhi.lib.pages import run_action
 
 from . import civic, services
 from .choices import AppealStatus, DeclarationStatus
@@ -181,15 +182,12 @@ def appeal_decide(request, pk: int):
     if not form.is_valid():
         messages.error(request, "请选择维持或撤销扣分。")
         return redirect("points:appeals")
-    try:
-        appeal = services.appeal_decide(
+    run_action(
+        request,
+        lambda: services.appeal_decide(
             actor=request.user, appeal=appeal, overturn=form.cleaned_data["overturn"] == "1",
             note=form.cleaned_data.get("note") or "",
-        )  # fmt: skip
-    except Forbidden as exc:
-        raise PermissionDenied(exc.message) from None
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"已裁定：{appeal.get_status_display()}。")
+        ),
+        lambda decided: f"已裁定：{decided.get_status_display()}。",
+    )  # fmt: skip
     return redirect("points:appeals")

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from gongzhi.areas.models import prefix_q
 from gongzhi.lib.errors import DomainError, Forbidden
+from gongzhi.lib.pages import run_action
 from gongzhi.people.models import Household, Organization, Person
 
 from . import ledger, services
@@ -157,12 +158,11 @@ def entry_correct(request, pk: int):
     require_staff(request.user)
     form = ReasonForm(request.POST)
     form.is_valid()
-    try:
-        services.entry_correct(actor=request.user, entry=entry, reason=form.cleaned_data.get("reason") or "")
-    except Forbidden as exc:
-        raise PermissionDenied(exc.message) from None
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"已冲销第 {entry.seq} 条记录（{entry.delta:+d} 分）。")
+    run_action(
+        request,
+        lambda: services.entry_correct(
+            actor=request.user, entry=entry, reason=form.cleaned_data.get("reason") or ""
+        ),
+        lambda _: f"已冲销第 {entry.seq} 条记录（{entry.delta:+d} 分）。",
+    )
     return redirect("points:account", pk=entry.account_id)

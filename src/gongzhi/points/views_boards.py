@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from gongzhi.accounts.scope import area_codes_for, has_role
 from gongzhi.areas.models import Area, Level, prefix_q
 from gongzhi.lib.errors import DomainError, Forbidden
-from gongzhi.lib.pages import run_form_service
+from gongzhi.lib.pages import run_action, run_form_service
 
 from . import export, honours, rules, selectors
 from .choices import Star, Subject
@@ -192,17 +192,13 @@ def stars_choose(request):
     area, period = _area(request), _period(request)
     star = request.POST.get("star", "")
     ids = [a for a in request.POST.getlist("account_ids") if a.isdigit()]
-    try:
-        awards = honours.star_awards_choose(
+    run_action(
+        request,
+        lambda: honours.star_awards_choose(
             actor=request.user, area=area, period=period, star=star, account_ids=ids
-        )
-    except Forbidden as exc:
-        raise PermissionDenied(exc.message) from None
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        names = "、".join(a.account.name for a in awards)
-        messages.success(request, f"已评选{honours.star_honour(star)}：{names}。")
+        ),
+        lambda awards: f"已评选{honours.star_honour(star)}：{'、'.join(a.account.name for a in awards)}。",
+    )
     return redirect(f"{reverse('points:boards_stars')}?area={area.code}&period={period}")
 
 

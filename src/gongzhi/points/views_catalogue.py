@@ -11,8 +11,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from gongzhi.areas.models import Level
-from gongzhi.lib.errors import DomainError, Forbidden
-from gongzhi.lib.pages import run_form_service
+from gongzhi.lib.pages import run_action, run_form_service
 
 from . import catalogue
 from .choices import AwardEvent, Subject
@@ -146,19 +145,16 @@ def item_adjust(request, pk: int):
     if not form.is_valid():
         messages.error(request, "本村分值须为整数。")
         return redirect(_back(village.code))
-    try:
-        catalogue.item_adjust(
-            actor=request.user, item=item, village=village, points=form.cleaned_data.get("points"),
+    points = form.cleaned_data.get("points")
+    done = f"设为 {points}" if points is not None else "恢复为县级分值"
+    run_action(
+        request,
+        lambda: catalogue.item_adjust(
+            actor=request.user, item=item, village=village, points=points,
             reason=form.cleaned_data.get("reason") or "",
-        )  # fmt: skip
-    except Forbidden as exc:
-        raise PermissionDenied(exc.message) from None
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        points = form.cleaned_data.get("points")
-        done = f"设为 {points}" if points is not None else "恢复为县级分值"
-        messages.success(request, f"「{item.name}」本村分值已{done}。")
+        ),
+        lambda _: f"「{item.name}」本村分值已{done}。",
+    )  # fmt: skip
     return redirect(_back(village.code))
 
 
@@ -175,19 +171,14 @@ def mapping_set(request):
         messages.error(request, "请选择事项和积分项目。")
         return redirect(_back(county))
     item = get_object_or_404(items_in_reach(request.user), pk=form.cleaned_data["item"])
-    try:
-        catalogue.mapping_set(
+    run_action(
+        request,
+        lambda: catalogue.mapping_set(
             actor=request.user,
             county=area_in_reach(request.user, county),
             event=form.cleaned_data["event"],
             item=item,
-        )
-    except Forbidden as exc:
-        raise PermissionDenied(exc.message) from None
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request, f"「{AwardEvent(form.cleaned_data['event']).label}」将奖励「{item.name}」。"
-        )
+        ),
+        lambda _: f"「{AwardEvent(form.cleaned_data['event']).label}」将奖励「{item.name}」。",
+    )
     return redirect(_back(county))

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from gongzhi.accounts.scope import area_codes_for, has_role
 from gongzhi.areas.models import Area, Level, scope_q
 from gongzhi.lib.errors import DomainError, Forbidden
-from gongzhi.lib.pages import run_form_service
+from gongzhi.lib.pages import run_action, run_form_service
 
 from . import rules, shop
 from .choices import RedemptionStatus, RewardKind
@@ -169,14 +169,13 @@ def orders(request):
 @require_POST
 def cancel(request, pk: int):
     order = get_object_or_404(Redemption.objects.visible_to(request.user), pk=pk)
-    try:
-        shop.redemption_cancel(actor=request.user, redemption=order, reason=request.POST.get("reason", ""))
-    except Forbidden as exc:
-        raise PermissionDenied(exc.message) from None
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"兑换单 {order.number} 已取消，{order.points} 分已退回。")
+    run_action(
+        request,
+        lambda: shop.redemption_cancel(
+            actor=request.user, redemption=order, reason=request.POST.get("reason", "")
+        ),
+        lambda _: f"兑换单 {order.number} 已取消，{order.points} 分已退回。",
+    )
     if request.POST.get("back") == "staff":
         return redirect("points:shop_redemption", pk=order.pk)
     return redirect("points:shop_orders")
@@ -300,14 +299,11 @@ def reward_edit(request, shop_pk: int | None = None, pk: int | None = None):
 def reward_restock(request, pk: int):
     _require_staff(request.user)
     reward = get_object_or_404(_visible_rewards(request.user), pk=pk)
-    try:
-        shop.reward_restock(actor=request.user, reward=reward, quantity=request.POST.get("quantity"))
-    except Forbidden as exc:
-        raise PermissionDenied(exc.message) from None
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"「{reward.name}」已补货，现有库存 {reward.stock}。")
+    run_action(
+        request,
+        lambda: shop.reward_restock(actor=request.user, reward=reward, quantity=request.POST.get("quantity")),
+        lambda _: f"「{reward.name}」已补货，现有库存 {reward.stock}。",  # the service updates reward.stock
+    )
     return redirect("points:shop_detail", pk=reward.shop_id)
 
 

@@ -1369,7 +1369,9 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="pointtally",
-            index=models.Index(fields=["period", "subject", "-score"], name="point_tally_score"),
+            index=models.Index(
+                fields=["period", "subject", "-score"], include=["area_code"], name="point_tally_score"
+            ),
         ),
         migrations.AddConstraint(
             model_name="pointtally",
