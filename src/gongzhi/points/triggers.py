@@ -1,5 +1,7 @@
 """Database triggers that make the points ledger append-only, on SQLite and PostgreSQL."""
 
+from gongzhi.lib.ddl import run_for_vendor
+
 TABLE = "points_pointentry"
 
 _SQLITE_INSTALL = [
@@ -28,22 +30,10 @@ _PG_UNINSTALL = [
 ]
 
 
-def _statements(vendor: str, install: bool) -> list[str]:
-    if vendor == "postgresql":
-        return _PG_INSTALL if install else _PG_UNINSTALL
-    if vendor == "sqlite":
-        return _SQLITE_INSTALL if install else _SQLITE_UNINSTALL
-    raise NotImplementedError(f"no ledger triggers for {vendor}")
-
-
 def install(connection) -> None:
-    with connection.cursor() as cursor:
-        for sql in _statements(connection.vendor, True):
-            cursor.execute(sql)
+    run_for_vendor(connection, {"postgresql": _PG_INSTALL, "sqlite": _SQLITE_INSTALL}, "ledger triggers")
 
 
 def uninstall(connection) -> None:
     """Only for tests that prove a tampered ledger is caught, and for `gongzhi flush` in development."""
-    with connection.cursor() as cursor:
-        for sql in _statements(connection.vendor, False):
-            cursor.execute(sql)
+    run_for_vendor(connection, {"postgresql": _PG_UNINSTALL, "sqlite": _SQLITE_UNINSTALL}, "ledger triggers")
