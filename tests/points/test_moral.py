@@ -9,10 +9,13 @@ Who may do what (personas of tests/conftest.py):
 - guodian   staff of 郭店村: nothing in 贺集村.
 """
 
+import io
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
+from PIL import Image
 
 from gongzhi.areas.models import Area
 from gongzhi.audit.models import AuditEvent
@@ -205,3 +208,25 @@ def test_publication_window_is_checked(personas, review, villagers):
         civic.review_publish(actor=personas.heji, review=review, publish_until=today + timedelta(days=90))
     with pytest.raises(Forbidden):
         civic.review_publish(actor=personas.guodian, review=review)
+
+
+def test_evidence_photos_only_for_village_staff_and_the_nominator(personas, review, villagers):
+    """Black-list evidence is not public: the village's staff and grid workers open it; villagers
+    (even of the same village, even once the lists are published) and other villages get a 404."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "red").save(buffer, format="PNG")
+    (_, _), (_, bad) = villagers
+    nomination = civic.nominate(actor=personas.heji, review=review, board="black", account=bad,
+                                reason="乱倒建筑垃圾屡劝不改", photos=[("x.png", buffer.getvalue())])  # fmt: skip
+    url = nomination.photos.get().url
+    for name in ("heji", "wgy"):
+        assert personas.client(name).get(url).status_code == 200, name
+    for name in ("resident", "guodian"):
+        assert personas.client(name).get(url).status_code == 404, name
+    civic.review_start(actor=personas.heji, review=review)
+    civic.nomination_decide(actor=personas.heji, nomination=nomination, accept=True, note="事实清楚")
+    civic.review_publish(actor=personas.heji, review=review)
+    villager = villagers[0][0]
+    client = Client()
+    client.force_login(villager)
+    assert client.get(url).status_code == 404
