@@ -32,21 +32,34 @@ def run() -> None:
     elapsed = time.perf_counter() - start
     total = sum(result.by_level.values())
     report(f"gongzhi import_areas 42 (first run, {total:,} areas)", elapsed, total)
-    report("gongzhi import_areas 42 (re-run, nothing changes)", best_of(lambda: areas_import_national(code=PROVINCE), 1))
+    report(
+        "gongzhi import_areas 42 (re-run, nothing changes)",
+        best_of(lambda: areas_import_national(code=PROVINCE), 1),
+    )
     start = time.perf_counter()
     grids, _ = areas_make_grids(code=PROVINCE, per_village=3)
     report(f"gongzhi make_grids 42 --per-village 3 ({grids:,} grids)", time.perf_counter() - start, grids)
 
     print(f"\n[areas] subtree reads, {Area.objects.count():,} areas in the table")
     n = Area.objects.filter(prefix_q("code", TOWN)).count()
-    report(f"count under 高阳镇 by code range (ORM prefix_q, {n} rows)", best_of(
-        lambda: Area.objects.filter(prefix_q("code", TOWN)).count(), 20))
-    report("same with LIKE '420822110%' (ORM startswith)", best_of(
-        lambda: Area.objects.filter(code__startswith=TOWN).count(), 20))
+    report(
+        f"count under 高阳镇 by code range (ORM prefix_q, {n} rows)",
+        best_of(lambda: Area.objects.filter(prefix_q("code", TOWN)).count(), 20),
+    )
+    report(
+        "same with LIKE '420822110%' (ORM startswith)",
+        best_of(lambda: Area.objects.filter(code__startswith=TOWN).count(), 20),
+    )
     with connection.cursor() as cursor:
+
         def raw():
-            cursor.execute("SELECT count(*) FROM areas_area WHERE code >= %s AND code < %s", [TOWN, TOWN + ":"])
+            cursor.execute(
+                "SELECT count(*) FROM areas_area WHERE code >= %s AND code < %s", [TOWN, TOWN + ":"]
+            )
             return cursor.fetchone()
+
         report("raw SQL range count", best_of(raw, 20))
-    report("grids under 湖北省 by code range + level", best_of(
-        lambda: Area.objects.filter(prefix_q("code", PROVINCE), level=Level.GRID).count(), 5))
+    report(
+        "grids under 湖北省 by code range + level",
+        best_of(lambda: Area.objects.filter(prefix_q("code", PROVINCE), level=Level.GRID).count(), 5),
+    )

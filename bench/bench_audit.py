@@ -36,5 +36,9 @@ def run() -> None:
     total = AuditEvent.objects.filter(seq__lt=10_000_000).count()
     start = time.perf_counter()
     verdict = audit_verify_all()
-    report(f"audit_verify over {total:,} chained events (+{N:,} raw rows, flagged)", time.perf_counter() - start, total)
+    report(
+        f"audit_verify over {total:,} chained events (+{N:,} raw rows, flagged)",
+        time.perf_counter() - start,
+        total,
+    )
     print(f"  verdict: ok={verdict.ok} checked={verdict.count} ({verdict.reason or 'chain intact'})")

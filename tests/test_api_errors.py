@@ -52,7 +52,9 @@ def test_numbers_beyond_a_64_bit_id_are_refused_before_the_database(client):
     huge = 2**70
     assert client.get(f"/api/v1/cases/{huge}").status_code == 422
     response = client.post(
-        "/api/v1/auth/token", '{"username": "a", "password": "b", "n": ' + str(huge) + "}", content_type="application/json"
+        "/api/v1/auth/token",
+        '{"username": "a", "password": "b", "n": ' + str(huge) + "}",
+        content_type="application/json",
     )
     assert response.status_code == 422 and "超出范围" in response.json()["error"]["message"]
     assert client.get("/api/v1/areas/420822").status_code == 401  # ordinary codes pass through

@@ -519,6 +519,8 @@ def test_ids_beyond_any_row_are_unknown_not_a_server_error(client, personas):
     case = accepted_dispute(client)
     huge = 2**70
     assert heji.post(f"/cases/{case['id']}/mediation", {"co_mediator_ids": [huge]}).status_code == 422
-    response = heji.post("/mediation/workrooms", {"area_code": HEJI, "name": "贺集村工作室", "mediator_ids": [huge]})
+    response = heji.post(
+        "/mediation/workrooms", {"area_code": HEJI, "name": "贺集村工作室", "mediator_ids": [huge]}
+    )
     assert response.status_code == 422
     assert not Mediation.objects.exists() and not Workroom.objects.exists()

@@ -35,7 +35,9 @@ def _too_big(value) -> bool:
 
 def _refusal(message: str) -> HttpResponse:
     body = {"error": {"code": "invalid", "message": message, "fields": []}}
-    return HttpResponse(json.dumps(body, ensure_ascii=False), status=422, content_type="application/json; charset=utf-8")
+    return HttpResponse(
+        json.dumps(body, ensure_ascii=False), status=422, content_type="application/json; charset=utf-8"
+    )
 
 
 def _out_of_range(request, is_json: bool) -> bool:
