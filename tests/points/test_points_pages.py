@@ -274,3 +274,13 @@ def test_admin_shows_the_ledger_read_only(personas, villager, good):
     page = c.get(f"/admin/points/pointentry/{entry.pk}/change/").content.decode()
     assert 'name="_save"' not in page
     assert c.post(f"/admin/points/pointentry/{entry.pk}/delete/", {"post": "yes"}).status_code == 403
+
+
+def test_registry_pages_link_to_the_points_account(personas):
+    """A person's, household's and organisation's page leads staff to their points account."""
+    person = make_person(personas.heji, HEJI_GRID1, name="钱多多")
+    page = personas.client("heji").get(f"/people/{person.pk}/").content.decode()
+    assert f"/points/accounts/open/person/{person.pk}/" in page
+    household = household_account(personas.heji, HEJI_GRID1, no="0777").household
+    page = personas.client("wgy").get(f"/people/households/{household.pk}/").content.decode()
+    assert f"/points/accounts/open/household/{household.pk}/" in page

@@ -483,3 +483,23 @@ def test_staff_create_shop_and_rewards_through_pages(personas):
     # The town reads and runs it.
     gaoyang = personas.client("gaoyang")
     assert "毛巾" in gaoyang.get(f"/points/shop/manage/{created.pk}/").content.decode()
+
+
+def test_counter_redemption_by_village_staff(personas, django_capture_on_commit_callbacks):
+    """代为兑换: 贺集村 staff redeem for a villager at the counter; the code reaches the villager's
+    inbox. A grid worker (not shop staff) is refused; 郭店村 staff do not see the account."""
+    user, account = resident_with_account(personas.heji, HEJI_GRID1)
+    give(account, 30)
+    soap = make_reward(make_shop(HEJI), name="肥皂", points=10, stock=5)
+    url = f"/points/shop/counter/{account.pk}/"
+    assert personas.client("guodian").get(url).status_code == 404
+    assert personas.client("wgy").get(url).status_code == 403
+    heji = personas.client("heji")
+    assert "肥皂" in heji.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = heji.post(url, {"reward_id": soap.pk, "idempotency_key": "counter-1"})
+    order = Redemption.objects.get(account=account)
+    assert response["Location"] == f"/points/shop/redemptions/{order.pk}/"
+    heji.post(url, {"reward_id": soap.pk, "idempotency_key": "counter-1"})
+    assert Redemption.objects.filter(account=account).count() == 1 and balance(account) == 20
+    assert Notice.objects.filter(recipient=user, text__contains=order.pickup_code).exists()

@@ -35,4 +35,5 @@ def navigation(request):
         "nav_items": items,
         "my_grants": grants_of(user),
         "is_centre_staff": bool(roles & set(CENTRE_ROLES)),
+        "is_points_staff": bool(roles & set(POINTS_ROLES)),
     }

@@ -20,4 +20,5 @@ urlpatterns = [
     path("redemptions/<int:pk>/", v.redemption, name="shop_redemption"),
     path("redemptions/<int:pk>/fulfil/", v.fulfil, name="shop_fulfil"),
     path("pickup/", v.pickup, name="shop_pickup"),
+    path("counter/<int:account_id>/", v.counter, name="shop_counter"),
 ]

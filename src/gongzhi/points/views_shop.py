@@ -386,3 +386,33 @@ def pickup(request):
         error = "没有找到该取货码的待领取兑换单（只查本人负责的超市）。"
     return render(request, "points/shop/pickup.html", {"code": code, "found": found, "error": error,
                                                         "policy": RewardKind.POLICY})  # fmt: skip
+
+
+@login_required
+def counter(request, account_id: int):
+    """代为兑换 at the counter: shop staff redeem for a villager who has no phone with them; the
+    pickup code goes to the holder's inbox, and the staff member hands the goods over as usual."""
+    account = get_object_or_404(PointAccount.objects.visible_to(request.user), pk=account_id)
+    home = [account.area_id[:9], account.area_id[:12]]
+    shops = [s for s in Shop.objects.filter(area_id__in=home, active=True).select_related("area")
+             if has_role(request.user, rules.SHOP_ROLES, s.area_id)]  # fmt: skip
+    if not shops:
+        raise PermissionDenied("只有该居民所在村(社区)或镇(街道)积分超市的工作人员可以代为兑换。")
+    if request.method == "POST":
+        reward = get_object_or_404(
+            Reward.objects.filter(shop__in=shops), pk=_id(request.POST.get("reward_id"))
+        )
+        order = run_action(
+            request,
+            lambda: shop.redeem(actor=request.user, account=account, reward=reward,
+                                idempotency_key=request.POST.get("idempotency_key", "")),
+            lambda o: f"已为{account.name}兑换「{o.reward_name}」，单号 {o.number}；取货码已发到其消息中。",
+        )  # fmt: skip
+        if order is not None:
+            return redirect("points:shop_redemption", pk=order.pk)
+        return redirect("points:shop_counter", account_id=account.pk)
+    for s in shops:
+        s.offers = [r for r in s.rewards.filter(active=True) if r.stock is None or r.stock > 0]
+    return render(request, "points/shop/counter.html", {
+        "account": account, "shops": shops, "page_key": uuid.uuid4().hex,
+    })  # fmt: skip
