@@ -67,3 +67,9 @@ def require_role(user, roles, area_code: str, doing: str) -> None:
     if not has_role(user, roles, area_code):
         labels = "、".join(Role(r).label for r in roles)
         raise Forbidden(f"只有{labels}可以{doing}。")
+
+
+def resident_link_of(user):
+    """The ResidentLink of a signed-in resident (cached on the user by Django), or None."""
+    # A missing one-to-one raises RelatedObjectDoesNotExist, an AttributeError: getattr's default covers it.
+    return getattr(user, "resident_link", None)

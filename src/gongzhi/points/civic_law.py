@@ -8,7 +8,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from gongzhi.accounts.models import Role, User
-from gongzhi.accounts.scope import area_codes_for, require_role
+from gongzhi.accounts.scope import area_codes_for, require_role, resident_link_of
 from gongzhi.areas.models import scope_q
 from gongzhi.audit.services import audit_record
 from gongzhi.lib.errors import Conflict, DomainError, Invalid
@@ -60,7 +60,7 @@ def staff_codes(user, roles) -> list[str]:
 def resident_villages(user) -> set[str]:
     """Villages where the user lives: their registry record, or their resident grant."""
     villages = {code[:12] for code in area_codes_for(user, roles=[Role.RESIDENT]) if len(code) >= 12}
-    link = getattr(user, "resident_link", None) if hasattr(user, "resident_link") else None
+    link = resident_link_of(user)
     if link is not None and len(link.person.area_id) >= 12:
         villages.add(link.person.area_id[:12])
     return villages

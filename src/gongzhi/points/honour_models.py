@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import models
 
+from gongzhi.accounts.scope import resident_link_of
+
 from .choices import Star
 
 
@@ -26,7 +28,7 @@ class HonourQuerySet(models.QuerySet):
         if user.is_superuser:
             return self
         codes = list(area_codes_for(user, roles=READ_ROLES))
-        link = getattr(user, "resident_link", None) if hasattr(user, "resident_link") else None
+        link = resident_link_of(user)
         if link is not None:
             codes.append(link.person.area_id[:12])
         return self.filter(scope_q("area_id", codes)) if codes else self.none()

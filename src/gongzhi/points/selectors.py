@@ -9,7 +9,7 @@ from django.db.models import Count, ExpressionWrapper, F, IntegerField, Sum
 from django.utils import timezone
 
 from gongzhi.accounts.models import Role
-from gongzhi.accounts.scope import area_codes_for, has_role
+from gongzhi.accounts.scope import area_codes_for, has_role, resident_link_of
 from gongzhi.areas.models import prefix_q
 from gongzhi.lib.errors import DomainError
 
@@ -263,7 +263,7 @@ def star_board(*, area_code: str, period: str, star: str, limit: int | None = 10
 def resident_home_codes(user) -> list[str]:
     """The grid codes a resident lives in: their registry record and their resident grants."""
     codes = area_codes_for(user, roles=(Role.RESIDENT,))
-    link = getattr(user, "resident_link", None) if hasattr(user, "resident_link") else None
+    link = resident_link_of(user)
     if link is not None:
         codes = [link.person.area_id, *codes]
     return list(dict.fromkeys(codes))

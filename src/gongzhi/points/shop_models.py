@@ -4,7 +4,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from gongzhi.accounts.scope import resident_link_of
+
 from .choices import RedemptionStatus, RewardKind
+from .scoping import ScopedQuerySet
 
 
 def _area_fk(label: str):
@@ -28,7 +31,7 @@ class ShopQuerySet(models.QuerySet):
             return self
         codes = area_codes_for(user, roles=READ_ROLES)
         q = scope_q("area_id", codes) if codes else Q(pk__in=[])
-        link = getattr(user, "resident_link", None) if hasattr(user, "resident_link") else None
+        link = resident_link_of(user)
         if link is not None:
             home = link.person.area_id
             q |= Q(area_id__in=[home[:9], home[:12]])
@@ -89,26 +92,6 @@ class Reward(models.Model):
         return f"{self.name}（{self.points} 分）"
 
 
-class RedemptionQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from gongzhi.accounts.scope import area_codes_for
-        from gongzhi.areas.models import scope_q
-
-        from .models import own_account_ids
-        from .rules import READ_ROLES
-
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if user.is_superuser:
-            return self
-        codes = area_codes_for(user, roles=READ_ROLES)
-        q = scope_q("area_id", codes) if codes else Q(pk__in=[])
-        owned = own_account_ids(user)
-        if owned:
-            q |= Q(account_id__in=owned)
-        return self.filter(q)
-
-
 class Redemption(models.Model):
     """兑换单: pending → fulfilled at pickup (the resident shows the code) or cancelled with a refund."""
 
@@ -145,7 +128,8 @@ class Redemption(models.Model):
     cancel_reason = models.CharField("取消原因", max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = RedemptionQuerySet.as_manager()
+    # Staff of the shop's area, and the holder of the account.
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "兑换单"

@@ -2,6 +2,7 @@
 
 from django.db import IntegrityError, transaction
 
+from gongzhi.accounts.scope import resident_link_of
 from gongzhi.lib.errors import DomainError
 
 from .choices import Subject
@@ -60,14 +61,14 @@ def account_for_staff(user) -> PointAccount:
 
 def account_of_resident(user) -> PointAccount | None:
     """The person account of a signed-in resident, or None if they are not in the registry."""
-    link = getattr(user, "resident_link", None) if hasattr(user, "resident_link") else None
+    link = resident_link_of(user)
     if link is None:
         return None
     return account_for_person(link.person)
 
 
 def household_account_of_resident(user) -> PointAccount | None:
-    link = getattr(user, "resident_link", None) if hasattr(user, "resident_link") else None
+    link = resident_link_of(user)
     if link is None or link.person.household_id is None:
         return None
     return account_for_household(link.person.household)

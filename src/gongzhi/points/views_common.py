@@ -4,7 +4,7 @@ reach, and which actions a user may take on a declaration or an appeal."""
 from django.db.models import Q
 from django.http import Http404
 
-from gongzhi.accounts.scope import area_codes_for, grants_of, has_role
+from gongzhi.accounts.scope import area_codes_for, grants_of, has_role, resident_link_of
 from gongzhi.areas.models import Area, scope_q
 
 from . import catalogue, rules
@@ -25,7 +25,7 @@ def require_staff(user) -> None:
 
 def resident_village(user) -> str:
     """The village (12-digit code) where a signed-in resident lives, or ''."""
-    link = getattr(user, "resident_link", None) if hasattr(user, "resident_link") else None
+    link = resident_link_of(user)
     return link.person.area_id[:12] if link is not None else ""
 
 
