@@ -6,8 +6,9 @@ from django.db import connection
 
 from bench.timing import best_of, report
 from gongzhi.areas import national
-from gongzhi.areas.models import Area, Level, prefix_q
+from gongzhi.areas.models import Area, Level
 from gongzhi.areas.services import areas_import_national, areas_make_grids
+from gongzhi.kernel.codes import prefix_q
 
 PROVINCE = "42"  # 湖北省
 TOWN = "420822110"  # 高阳镇

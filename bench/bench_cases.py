@@ -19,12 +19,13 @@ from django.utils import timezone
 from bench.timing import best_of, report
 from gongzhi.accounts.models import Department
 from gongzhi.accounts.services import department_create, token_issue, user_grant_role
-from gongzhi.areas.models import Area, Level, prefix_q
+from gongzhi.areas.models import Area, Level
 from gongzhi.areas.services import areas_import_national, areas_make_grids
 from gongzhi.cases import deadlines
 from gongzhi.cases.models import Case, CaseCounter
 from gongzhi.cases.services import case_submit
 from gongzhi.demo.case_texts import DISPUTES, OTHER_KINDS
+from gongzhi.kernel.codes import prefix_q
 
 COUNTY, TOWN, VILLAGE = "420822", "420822110", "420822110209"  # 沙洋县, 高阳镇, 贺集村
 GRID = VILLAGE + "001"

@@ -9,9 +9,10 @@ from datetime import date, timedelta
 import openpyxl
 
 from bench.timing import report
-from gongzhi.areas.models import Area, Level, prefix_q
+from gongzhi.areas.models import Area, Level
 from gongzhi.areas.services import areas_import_national, areas_make_grids
-from gongzhi.lib.identity import gb11643_check_digit
+from gongzhi.kernel.codes import prefix_q
+from gongzhi.kernel.identity import gb11643_check_digit
 from gongzhi.people.excel import PEOPLE_COLUMNS, SHEET_TITLE
 from gongzhi.people.excel_import import people_import
 from gongzhi.people.models import Household, Person

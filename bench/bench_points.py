@@ -23,8 +23,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from bench.timing import best_of, report
-from gongzhi.areas.models import Area, Level, prefix_q
+from gongzhi.areas.models import Area, Level
 from gongzhi.areas.services import areas_import_national, areas_make_grids
+from gongzhi.kernel.codes import prefix_q
 from gongzhi.points import ledger, selectors
 from gongzhi.points.catalogue_data import load
 from gongzhi.points.choices import EntryKind, Source

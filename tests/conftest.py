@@ -20,8 +20,8 @@ from gongzhi.accounts.mfa import mfa_required
 from gongzhi.accounts.models import TotpDevice, User
 from gongzhi.accounts.services import department_create, user_grant_role
 from gongzhi.areas.services import areas_import_national, areas_make_grids
-from gongzhi.lib import totp
-from gongzhi.lib.crypto import encrypt
+from gongzhi.kernel import totp
+from gongzhi.kernel.crypto import encrypt
 
 COUNTY = "420822"
 GAOYANG = "420822110"

@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from gongzhi.lib.errors import DomainError
-from gongzhi.lib.identity import check_id_number, check_phone, check_uscc, gb11643_check_digit
+from gongzhi.kernel.errors import DomainError
+from gongzhi.kernel.identity import check_id_number, check_phone, check_uscc, gb11643_check_digit
 
 # The standard's own example (GB 11643-1999 appendix): 11010519491231002X.
 EXAMPLE = "11010519491231002X"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from gongzhi.lib.masking import mask_id_number, mask_phone
+from gongzhi.kernel.masking import mask_id_number, mask_phone
 
 
 @pytest.mark.parametrize(

@@ -77,7 +77,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "gongzhi.lib.api_errors.ApiErrorShapeMiddleware",
+    "gongzhi.kernel.api_errors.ApiErrorShapeMiddleware",
     "gongzhi.audit.context.AuditContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -1,8 +1,10 @@
-"""URL map: pages per app, the API under /api/v1/."""
+"""URL map: the admin, the API under /api/v1/, and the pages each app declares in its AppConfig."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import path
 from django.views.generic import RedirectView
+
+from gongzhi.kernel import registry
 
 from .api import api
 
@@ -11,11 +13,5 @@ urlpatterns = [
     path("admin/login/", RedirectView.as_view(url="/login/?next=/admin/", query_string=False)),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
-    path("areas/", include("gongzhi.areas.urls")),
-    path("people/", include("gongzhi.people.urls")),
-    path("notices/", include("gongzhi.notices.urls")),
-    path("points/", include("gongzhi.points.urls")),
-    path("", include("gongzhi.cases.urls")),
-    path("audit/", include("gongzhi.audit.urls")),
-    path("", include("gongzhi.accounts.urls")),
+    *registry.url_patterns(),
 ]

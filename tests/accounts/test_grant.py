@@ -4,8 +4,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from gongzhi.accounts.models import RoleGrant, User
-from gongzhi.accounts.scope import area_codes_for, has_role
 from gongzhi.audit.models import AuditEvent
+from gongzhi.kernel.jurisdiction import area_codes_for, has_role
 
 from ..conftest import COUNTY, GAOYANG, HEJI, HEJI_GRID1
 

@@ -7,7 +7,7 @@ from django.test import Client
 
 from gongzhi.accounts.models import TotpDevice
 from gongzhi.audit.models import AuditEvent
-from gongzhi.lib import totp
+from gongzhi.kernel import totp
 
 from ..conftest import PASSWORD, enrol_totp
 

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from gongzhi.accounts.models import PhoneCode, ResidentLink
-from gongzhi.accounts.scope import area_codes_for
+from gongzhi.kernel.jurisdiction import area_codes_for
 from gongzhi.notices.sms import MemoryBackend
 
 from ..conftest import HEJI_GRID1

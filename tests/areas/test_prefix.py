@@ -4,7 +4,8 @@ and, on PostgreSQL, under a linguistic (ICU) collation where a naive ':' bound f
 import pytest
 from django.db import connection
 
-from gongzhi.areas.models import Area, prefix_q
+from gongzhi.areas.models import Area
+from gongzhi.kernel.codes import prefix_q
 
 pytestmark = pytest.mark.django_db
 

@@ -155,7 +155,7 @@ def test_chain_head_cannot_be_rewound(personas):
 
 
 def test_malformed_keys_are_reported(settings):
-    from gongzhi.lib import crypto
+    from gongzhi.kernel import crypto
 
     settings.FIELD_KEYS = "1:not-base64-of-16-bytes"
     settings.AUDIT_KEY = "c2hvcnQ="  # "short"

@@ -124,7 +124,7 @@ def test_out_of_order_is_a_clear_conflict_and_changes_nothing(client, personas):
 def test_two_staff_at_once_one_wins(personas):
     from gongzhi.cases.services import case_submit
     from gongzhi.cases.workflow import case_accept, case_reject
-    from gongzhi.lib.errors import Conflict
+    from gongzhi.kernel.errors import Conflict
 
     case = case_submit(actor=personas.resident, data=REPORT)
     seen_by_heji, seen_by_gaoyang = Case.objects.get(pk=case.pk), Case.objects.get(pk=case.pk)

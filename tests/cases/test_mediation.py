@@ -19,7 +19,7 @@ from docx import Document
 from gongzhi.audit.models import AuditEvent
 from gongzhi.cases.mediation_models import Mediation, MediationStatus, Workroom
 from gongzhi.cases.models import Case
-from gongzhi.lib.crypto import decrypt
+from gongzhi.kernel.crypto import decrypt
 
 from ..conftest import GAOYANG, HEJI, HEJI_GRID1, make_user
 from ..people.factories import make_person

@@ -12,12 +12,12 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from gongzhi.areas.models import prefix_q
 from gongzhi.audit.models import AuditEvent
 from gongzhi.cases.models import Case
 from gongzhi.demo.cases import seed_cases
 from gongzhi.demo.people import seed_people
 from gongzhi.demo.points import seed_points
+from gongzhi.kernel.codes import prefix_q
 from gongzhi.points import catalogue, ledger
 from gongzhi.points.choices import SCORE_KINDS, DeclarationStatus, EntryKind, Source
 from gongzhi.points.civic_models import LawFamilyRating, MoralReview

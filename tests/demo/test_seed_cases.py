@@ -12,7 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from gongzhi.accounts.models import CENTRE_ROLES, Department, ResidentLink, Role, RoleGrant, User
+from gongzhi.accounts.models import Department, ResidentLink, RoleGrant, User
 from gongzhi.audit.models import AuditEvent
 from gongzhi.cases import deadlines, rules
 from gongzhi.cases.choices import OPEN_STATUSES, Action, Channel, Kind, Status
@@ -24,6 +24,7 @@ from gongzhi.demo.case_story import level_of
 from gongzhi.demo.case_world import EAST, NORTH, SOUTH, WEST
 from gongzhi.demo.cases import seed_cases
 from gongzhi.demo.people import seed_people
+from gongzhi.kernel.roles import CENTRE_ROLES, Role
 
 from ..conftest import COUNTY, GAOYANG, HEJI, HEJI_GRID1, make_user
 

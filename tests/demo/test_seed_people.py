@@ -10,14 +10,14 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from stdnum.cn import ric, uscc
 
-from gongzhi.areas.models import prefix_q
 from gongzhi.audit.models import AuditEvent
 from gongzhi.demo import families
 from gongzhi.demo.people import seed_people
 from gongzhi.demo.places import allocate, chinese_number
-from gongzhi.lib.crypto import blind_index, decrypt
-from gongzhi.lib.identity import check_id_number, id_birth_and_gender
-from gongzhi.lib.masking import mask_id_number, mask_phone
+from gongzhi.kernel.codes import prefix_q
+from gongzhi.kernel.crypto import blind_index, decrypt
+from gongzhi.kernel.identity import check_id_number, id_birth_and_gender
+from gongzhi.kernel.masking import mask_id_number, mask_phone
 from gongzhi.people.choices import IdType, OrgKind, PersonKind, Relation, Tag
 from gongzhi.people.models import Household, Organization, Person, PersonTag
 

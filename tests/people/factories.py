@@ -3,7 +3,7 @@
 import itertools
 from datetime import date
 
-from gongzhi.lib.identity import gb11643_check_digit
+from gongzhi.kernel.identity import gb11643_check_digit
 from gongzhi.people.services import household_save, person_save
 
 _seq = itertools.count(50)

@@ -19,7 +19,7 @@ from django.urls import reverse
 from stdnum.cn import ric
 
 from gongzhi.audit.models import AuditEvent
-from gongzhi.lib.crypto import decrypt
+from gongzhi.kernel.crypto import decrypt
 from gongzhi.people.excel import PEOPLE_COLUMNS, RED, example_row, template_workbook
 from gongzhi.people.excel_export import export_people
 from gongzhi.people.excel_import import ImportRejected, people_import
@@ -524,7 +524,7 @@ def test_an_empty_household_number_takes_the_person_out(tmp_path, personas):
 
 
 def test_a_change_made_while_the_import_prepares_is_a_conflict_not_an_overwrite(tmp_path, personas):
-    from gongzhi.lib.errors import Conflict
+    from gongzhi.kernel.errors import Conflict
     from gongzhi.people.services import person_save
 
     people_import(actor=personas.heji, source=write(tmp_path, TWO_VILLAGES[:3]))

@@ -75,7 +75,7 @@ def test_no_plaintext_identifier_in_the_database(personas):
 
 
 def test_exact_search_by_id_and_phone(client, personas, people):
-    from gongzhi.lib.crypto import decrypt
+    from gongzhi.kernel.crypto import decrypt
 
     number = decrypt(Person.objects.get(pk=people["heji"].pk).id_number_cipher)
     for q in (number, number.lower(), "13512342210", "135 1234 2210"):

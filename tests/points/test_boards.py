@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from gongzhi.areas.models import Area
-from gongzhi.lib.errors import DomainError
+from gongzhi.kernel.errors import DomainError
 from gongzhi.points import ledger, selectors
 from gongzhi.points.choices import EntryKind, Source, Star, Subject
 from gongzhi.points.models import PointAccount, PointEntry

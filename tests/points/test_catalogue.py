@@ -11,7 +11,7 @@ Who may do what:
 import pytest
 
 from gongzhi.areas.models import Area
-from gongzhi.lib.errors import DomainError, Forbidden, Invalid
+from gongzhi.kernel.errors import DomainError, Forbidden, Invalid
 from gongzhi.points import catalogue
 from gongzhi.points.choices import AwardEvent
 from gongzhi.points.models import AwardMapping, PointItem, PointItemAdjustment

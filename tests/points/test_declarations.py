@@ -13,7 +13,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from gongzhi.lib.errors import Conflict, DomainError, Forbidden
+from gongzhi.kernel.errors import Conflict, DomainError, Forbidden
 from gongzhi.notices.models import Notice
 from gongzhi.points import catalogue, services
 from gongzhi.points.choices import AppealStatus, DeclarationStatus, EntryKind, Subject

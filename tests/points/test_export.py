@@ -7,7 +7,7 @@ import pytest
 from openpyxl import load_workbook
 
 from gongzhi.audit.models import AuditEvent
-from gongzhi.lib.errors import Forbidden
+from gongzhi.kernel.errors import Forbidden
 from gongzhi.points import export, ledger, selectors
 from gongzhi.points.choices import EntryKind, Source
 from gongzhi.points.models import PointAccount, PointEntry

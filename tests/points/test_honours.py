@@ -12,7 +12,7 @@ from docx import Document
 
 from gongzhi.areas.models import Area
 from gongzhi.audit.models import AuditEvent
-from gongzhi.lib.errors import DomainError, Forbidden, Invalid
+from gongzhi.kernel.errors import DomainError, Forbidden, Invalid
 from gongzhi.points import honours
 from gongzhi.points.choices import Star
 from gongzhi.points.honour_models import MeetingAwardee, SharingMeeting, StarAward

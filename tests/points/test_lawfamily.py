@@ -15,7 +15,7 @@ import pytest
 from django.utils import timezone
 
 from gongzhi.audit.models import AuditEvent
-from gongzhi.lib.errors import Conflict, DomainError, Forbidden
+from gongzhi.kernel.errors import Conflict, DomainError, Forbidden
 from gongzhi.notices.models import Notice
 from gongzhi.people.models import Person
 from gongzhi.points import civic

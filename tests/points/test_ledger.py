@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
 
-from gongzhi.lib.errors import Conflict, DomainError
+from gongzhi.kernel.errors import Conflict, DomainError
 from gongzhi.points import ledger
 from gongzhi.points.choices import EntryKind, Source
 from gongzhi.points.models import PointAccount, PointEntry, PointTally

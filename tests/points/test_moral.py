@@ -19,7 +19,7 @@ from PIL import Image
 
 from gongzhi.areas.models import Area
 from gongzhi.audit.models import AuditEvent
-from gongzhi.lib.errors import Conflict, DomainError, Forbidden
+from gongzhi.kernel.errors import Conflict, DomainError, Forbidden
 from gongzhi.notices.models import Notice
 from gongzhi.points import civic
 from gongzhi.points.choices import NominationStatus, ReviewStage

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from gongzhi.accounts.services import user_grant_role
 from gongzhi.audit.models import AuditEvent, Result
-from gongzhi.lib.errors import Conflict, DomainError, Forbidden, Invalid
+from gongzhi.kernel.errors import Conflict, DomainError, Forbidden, Invalid
 from gongzhi.notices.models import Notice
 from gongzhi.points import ledger, shop
 from gongzhi.points.choices import EntryKind, RedemptionStatus, RewardKind, Source

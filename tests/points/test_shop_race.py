@@ -15,7 +15,7 @@ import pytest
 from django.db import connection, transaction
 
 from gongzhi.accounts.models import User
-from gongzhi.lib.errors import Conflict
+from gongzhi.kernel.errors import Conflict
 from gongzhi.points import ledger, shop, triggers
 from gongzhi.points.choices import EntryKind, Source
 from gongzhi.points.models import PointAccount, PointEntry

@@ -6,12 +6,12 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.responses import Status
 
-from gongzhi.api import ErrorOut
-from gongzhi.lib.errors import DomainError, Forbidden
+from gongzhi.kernel.api import ErrorOut
+from gongzhi.kernel.errors import DomainError, Forbidden
+from gongzhi.kernel.jurisdiction import grants_of
 
 from . import mfa, phone, services
 from .models import ApiToken
-from .scope import grants_of
 
 router = Router(tags=["认证"])
 

@@ -4,13 +4,13 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from gongzhi.accounts.scope import needs_second_factor
 from gongzhi.audit.services import audit_record
-from gongzhi.lib import totp
-from gongzhi.lib.crypto import decrypt, encrypt
-from gongzhi.lib.errors import DomainError
+from gongzhi.kernel import totp
+from gongzhi.kernel.crypto import decrypt, encrypt
+from gongzhi.kernel.errors import DomainError
 
 from .models import TotpDevice, User
-from .scope import needs_second_factor
 from .services import guarded_check
 
 mfa_required = needs_second_factor

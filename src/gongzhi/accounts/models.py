@@ -4,21 +4,11 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
-from gongzhi.areas.models import CODE_LENGTH, Level, scope_q
-
-
-class Role(models.TextChoices):
-    RESIDENT = "resident", "居民"
-    GRID_WORKER = "grid_worker", "网格员"
-    VILLAGE_STAFF = "village_staff", "村(社区)综治中心"
-    TOWN_STAFF = "town_staff", "镇(街道)综治中心"
-    COUNTY_STAFF = "county_staff", "县综治中心"
-    CITY_STAFF = "city_staff", "市综治中心"
-    DEPT_STAFF = "dept_staff", "职能部门"
-    MEDIATOR = "mediator", "调解员"
-    AUDITOR = "auditor", "审计员"
-    SYSADMIN = "sysadmin", "系统管理员"
-
+from gongzhi.areas.models import Level
+from gongzhi.kernel.codes import ancestors
+from gongzhi.kernel.jurisdiction import area_codes_for
+from gongzhi.kernel.roles import CENTRE_ROLES, Role  # noqa: F401 -- accounts.models.Role stays importable
+from gongzhi.kernel.scoping import AreaScopedQuerySet
 
 # Where each role may be granted: the level of the area it is attached to.
 ROLE_LEVELS: dict[str, tuple[str, ...]] = {
@@ -33,8 +23,6 @@ ROLE_LEVELS: dict[str, tuple[str, ...]] = {
     Role.AUDITOR: (Level.PROVINCE, Level.CITY, Level.COUNTY),
     Role.SYSADMIN: (Level.PROVINCE, Level.CITY, Level.COUNTY),
 }
-# Roles that run a 综治中心 at some level (staff pages, area management).
-CENTRE_ROLES = (Role.VILLAGE_STAFF, Role.TOWN_STAFF, Role.COUNTY_STAFF, Role.CITY_STAFF)
 
 
 class User(AbstractUser):
@@ -71,18 +59,11 @@ class DepartmentKind(models.TextChoices):
     OTHER = "other", "其他"
 
 
-class DepartmentQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Departments of areas the user can see, and the departments above them they report to."""
-        from gongzhi.accounts.scope import area_codes_for
+class DepartmentQuerySet(AreaScopedQuerySet):
+    """visible_to(user): departments of areas the user can see, and those above them they report to."""
 
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self
-        codes = area_codes_for(user)
-        ancestors = {code[:n] for code in codes for n in CODE_LENGTH.values() if n < len(code)}
-        return self.filter(scope_q("area_id", codes) | models.Q(area_id__in=ancestors))
+    def public(self, user):
+        return models.Q(area_id__in={a for code in area_codes_for(user) for a in ancestors(code)})
 
 
 class Department(models.Model):

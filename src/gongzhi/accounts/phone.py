@@ -12,9 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from gongzhi.audit.services import audit_record
-from gongzhi.lib.crypto import blind_index, constant_time_equal, hmac_key, hmac_sm3
-from gongzhi.lib.errors import AuthFailed, DomainError
-from gongzhi.lib.identity import check_phone
+from gongzhi.kernel.crypto import blind_index, constant_time_equal, hmac_key, hmac_sm3
+from gongzhi.kernel.errors import AuthFailed, DomainError
+from gongzhi.kernel.identity import check_phone
 from gongzhi.notices.sms import send_sms
 
 from .models import PhoneCode, ResidentLink, Role, User

@@ -2,10 +2,12 @@
 
 from django.db.models import Count, Prefetch
 
-from gongzhi.areas.models import Area, Level, prefix_q, scope_q
+from gongzhi.areas.models import Area, Level
+from gongzhi.kernel.codes import prefix_q, scope_q
+from gongzhi.kernel.jurisdiction import area_codes_for, grants_of
+from gongzhi.kernel.roles import Role
 
-from .models import Department, Role, RoleGrant
-from .scope import area_codes_for, grants_of
+from .models import Department, RoleGrant
 
 
 def grid_workers_of(area: Area):

@@ -9,14 +9,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from gongzhi.accounts.scope import needs_second_factor
 from gongzhi.areas.models import Area
 from gongzhi.audit.models import Result
 from gongzhi.audit.services import audit_record
-from gongzhi.lib.crypto import token_digest
-from gongzhi.lib.errors import AuthFailed, DomainError, Locked
+from gongzhi.kernel.crypto import token_digest
+from gongzhi.kernel.errors import AuthFailed, DomainError, Locked
+from gongzhi.kernel.jurisdiction import forget_grants
+from gongzhi.kernel.roles import Role
 
-from .models import ROLE_LEVELS, ApiToken, Department, LoginThrottle, Role, RoleGrant, User
-from .scope import forget_grants, needs_second_factor
+from .models import ROLE_LEVELS, ApiToken, Department, LoginThrottle, RoleGrant, User
 
 TOKEN_PREFIX = "gz_"
 

@@ -11,14 +11,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from gongzhi.audit.services import audit_record
-from gongzhi.lib import totp
-from gongzhi.lib.errors import DomainError
-from gongzhi.lib.pages import run_form_service
+from gongzhi.kernel import totp
+from gongzhi.kernel.errors import DomainError
+from gongzhi.kernel.jurisdiction import roles_of
+from gongzhi.kernel.pages import run_form_service
+from gongzhi.kernel.roles import Role
 
 from . import mfa, selectors, services
 from .forms import LoginForm, PasswordChangeForm
-from .models import Role, User
-from .scope import roles_of
+from .models import User
 
 _BACKEND = "django.contrib.auth.backends.ModelBackend"
 _MFA_USER, _MFA_AT, _MFA_NEXT = "gongzhi_mfa_user", "gongzhi_mfa_at", "gongzhi_mfa_next"

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.shortcuts import redirect, render
 
-from gongzhi.lib.errors import DomainError
+from gongzhi.kernel.errors import DomainError
 
 from . import phone as phone_service
 

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
 from gongzhi.accounts.selectors import grid_workers_of
-from gongzhi.lib.errors import DomainError
+from gongzhi.kernel.errors import DomainError
 
 from . import selectors, services
 from .models import Area

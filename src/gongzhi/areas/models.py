@@ -1,7 +1,9 @@
 """The area tree. The code is the path: a child's code starts with its parent's (design.md §4.4)."""
 
 from django.db import models
-from django.db.models import Q
+
+from gongzhi.kernel.codes import is_code, prefix_q, scope_q  # noqa: F401  (prefix_q, scope_q re-exported)
+from gongzhi.kernel.scoping import AreaScopedQuerySet
 
 
 class Level(models.TextChoices):
@@ -30,47 +32,13 @@ LEVEL_ORDER = list(CODE_LENGTH)
 
 def level_for_code(code: str) -> Level | None:
     """The level a code of this length denotes, or None for a malformed code."""
-    if not code.isdigit():
-        return None
-    return LEVEL_BY_LENGTH.get(len(code))
+    return LEVEL_BY_LENGTH.get(len(code)) if is_code(code) else None
 
 
-def prefix_q(field: str, code: str) -> Q:
-    """Rows whose `field` (an area code) starts with `code`, as a range on the code.
+class AreaQuerySet(AreaScopedQuerySet):
+    """visible_to(user): areas at or below any area where the user holds a role."""
 
-    Codes are digit strings, so the codes starting with P are exactly those in [P, P+1),
-    where P+1 is P incremented as a number of the same width ('420822110' -> '420822111').
-    Digit strings sort the same in byte order and in linguistic collations (ICU, glibc), so
-    the range is right in any database collation, and it is an index range scan on SQLite and
-    PostgreSQL alike, where LIKE 'P%' is not (SQLite skips the index under ESCAPE). A prefix of
-    all nines has no same-width successor; every digit string >= it starts with it.
-    """
-    if not code.isdigit():
-        return Q(pk__in=[])
-    if set(code) == {"9"}:
-        return Q(**{f"{field}__gte": code})
-    upper = str(int(code) + 1).zfill(len(code))
-    return Q(**{f"{field}__gte": code, f"{field}__lt": upper})
-
-
-def scope_q(field: str, codes) -> Q:
-    """Rows whose `field` lies under any of `codes`; an empty list matches nothing."""
-    q = Q(pk__in=[])
-    for code in codes:
-        q |= prefix_q(field, code)
-    return q
-
-
-class AreaQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Areas at or below any area where the user holds a role."""
-        from gongzhi.accounts.scope import area_codes_for
-
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self
-        return self.filter(scope_q("code", area_codes_for(user)))
+    area_fields = ("code",)
 
     def under(self, code: str):
         """The subtree below `code` (excluding itself), an index range scan on the code."""

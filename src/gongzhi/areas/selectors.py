@@ -28,7 +28,7 @@ def area_summary(area: Area) -> dict:
 
 def top_areas_for(user):
     """The highest areas a user can see: roots of their visible forest."""
-    from gongzhi.accounts.scope import area_codes_for
+    from gongzhi.kernel.jurisdiction import area_codes_for
 
     if user.is_superuser:
         return list(Area.objects.filter(parent__isnull=True))

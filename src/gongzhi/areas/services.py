@@ -4,14 +4,15 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from gongzhi.accounts.models import CENTRE_ROLES
-from gongzhi.accounts.scope import require_role
 from gongzhi.audit.services import audit_record
-from gongzhi.lib.errors import DomainError
-from gongzhi.lib.geo import polygon_problem
+from gongzhi.kernel.codes import prefix_q
+from gongzhi.kernel.errors import DomainError
+from gongzhi.kernel.geo import polygon_problem
+from gongzhi.kernel.jurisdiction import require_role
+from gongzhi.kernel.roles import CENTRE_ROLES
 
 from . import national
-from .models import Area, Level, level_for_code, prefix_q
+from .models import Area, Level, level_for_code
 
 
 @dataclass

@@ -6,12 +6,10 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from gongzhi.accounts.models import CENTRE_ROLES
-from gongzhi.accounts.scope import has_role
-from gongzhi.accounts.selectors import departments_for, grid_workers_of
-from gongzhi.lib.pages import run_form_service
-from gongzhi.people.rules import READ_ROLES
-from gongzhi.people.selectors import registry_counts
+from gongzhi.kernel import registry
+from gongzhi.kernel.jurisdiction import has_role
+from gongzhi.kernel.pages import run_form_service
+from gongzhi.kernel.roles import CENTRE_ROLES
 
 from . import selectors, services
 from .forms import GridForm
@@ -57,12 +55,11 @@ def _detail_context(request, area: Area, form: GridForm | None = None) -> dict:
         "ancestors": selectors.area_ancestors(area),
         "children": selectors.area_children(area, query),
         "summary": [(Level(lv).label, n) for lv, n in selectors.area_summary(area).items()],
-        "departments": departments_for(request.user, area),
-        "grid_workers": grid_workers_of(area) if area.is_grid else [],
         "can_edit": can_edit,
         "form": form,
         "map_data": _map_data(area),
-        "registry": registry_counts(area.code) if has_role(request.user, READ_ROLES, area.code) else None,
+        # What the installed apps add to an area's page (grid workers, departments, the registry …).
+        "panels": registry.area_panels(request, area),
     }
 
 

@@ -3,7 +3,7 @@
 import json
 from dataclasses import dataclass
 
-from gongzhi.lib.crypto import constant_time_equal, hmac_key, hmac_sm3
+from gongzhi.kernel.crypto import constant_time_equal, hmac_key, hmac_sm3
 
 GENESIS = "0" * 64
 

@@ -3,6 +3,10 @@
 from django.conf import settings
 from django.db import models
 
+from gongzhi.kernel.jurisdiction import area_codes_for
+from gongzhi.kernel.roles import Role
+from gongzhi.kernel.scoping import AreaScopedQuerySet
+
 
 class Result(models.TextChoices):
     SUCCESS = "success", "成功"
@@ -10,19 +14,16 @@ class Result(models.TextChoices):
     DENIED = "denied", "拒绝"
 
 
-class AuditEventQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Only auditors read the trail: events in their areas, plus system events without an area."""
-        from gongzhi.accounts.models import Role
-        from gongzhi.accounts.scope import area_codes_for
-        from gongzhi.areas.models import scope_q
+class AuditEventQuerySet(AreaScopedQuerySet):
+    """Only auditors read the trail: events in their areas, plus system events without an area.
+    Not even a superuser: 三员分立 keeps the administrator out of the auditor's record."""
 
-        if not user.is_authenticated:
-            return self.none()
-        codes = area_codes_for(user, roles=[Role.AUDITOR])
-        if not codes:
-            return self.none()
-        return self.filter(scope_q("area_code", codes) | models.Q(area_code=""))
+    read_roles = (Role.AUDITOR,)
+    area_fields = ("area_code",)
+    superuser_sees_all = False
+
+    def public(self, user):
+        return models.Q(area_code="") if area_codes_for(user, self.read_roles) else None
 
 
 class AuditEvent(models.Model):

@@ -31,11 +31,11 @@ def audit_record(
             ChainHead.objects.create(pk=1, seq=1)
         head = ChainHead.objects.get(pk=1)
         if actor is not None and not role:
-            from gongzhi.accounts.scope import primary_role
+            from gongzhi.kernel.jurisdiction import primary_role
 
             role = primary_role(actor)
         if actor is not None and not area_code:
-            from gongzhi.accounts.scope import area_codes_for
+            from gongzhi.kernel.jurisdiction import area_codes_for
 
             codes = area_codes_for(actor)
             area_code = codes[0] if codes else ""

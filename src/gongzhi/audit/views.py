@@ -5,8 +5,8 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
-from gongzhi.accounts.models import Role
-from gongzhi.accounts.scope import roles_of
+from gongzhi.kernel.jurisdiction import roles_of
+from gongzhi.kernel.roles import Role
 
 from .models import Result
 from .selectors import audit_events_for, audit_verify_all

@@ -64,10 +64,10 @@ def deadline_rule_set(*, actor, kind: str, urgency: str, level: str, accept_hour
     """Set the hours for a kind (or all kinds, kind='') at a level. County or city staff only."""
     from django.db import transaction
 
-    from gongzhi.accounts.models import Role
-    from gongzhi.accounts.scope import has_role
     from gongzhi.audit.services import audit_record
-    from gongzhi.lib.errors import DomainError, Forbidden
+    from gongzhi.kernel.errors import DomainError, Forbidden
+    from gongzhi.kernel.jurisdiction import has_role
+    from gongzhi.kernel.roles import Role
 
     if not has_role(actor, [Role.COUNTY_STAFF, Role.CITY_STAFF]):
         raise Forbidden("只有县、市综治中心工作人员可以修改办理时限。")

@@ -8,14 +8,15 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status as HttpStatus
 
-from gongzhi.accounts.models import CENTRE_ROLES, User
-from gongzhi.accounts.scope import has_role
+from gongzhi.accounts.models import User
+from gongzhi.kernel.jurisdiction import has_role
+from gongzhi.kernel.office import DOCX, docx_response
+from gongzhi.kernel.roles import CENTRE_ROLES
 
 from . import mediation_rules as mrules
 from . import mediation_selectors as mselectors
 from . import mediation_services as services
 from .api import DATE_PATTERN, PartyIn, parse_day
-from .mediation_docx import DOCX, docx_response
 from .mediation_models import Mediation, MediationStatus, Workroom
 from .models import Case
 

@@ -2,9 +2,7 @@
 
 import io
 from datetime import date
-from urllib.parse import quote
 
-from django.http import HttpResponse
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
@@ -18,7 +16,6 @@ CONFIRMATION_LINE = (
     "（《中华人民共和国人民调解法》第三十三条）。"
 )
 BODY_FONT, TITLE_FONT = "宋体", "黑体"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 _DIGITS = "零一二三四五六七八九"
 SIGN = "_" * 16
 
@@ -132,10 +129,3 @@ def agreement_docx(mediation: Mediation) -> bytes:
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
-
-
-def docx_response(name: str, content: bytes) -> HttpResponse:
-    """A Word download with a UTF-8 file name (RFC 6266), for pages and the API alike."""
-    response = HttpResponse(content, content_type=DOCX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response

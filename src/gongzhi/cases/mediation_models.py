@@ -10,7 +10,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from gongzhi.areas.models import scope_q
+from gongzhi.kernel.scoping import AreaScopedQuerySet
+
+from .rules import WORKROOM_READ_ROLES
 
 
 class MediationStatus(models.TextChoices):
@@ -40,19 +42,11 @@ class ConfirmationResult(models.TextChoices):
     WITHDRAWN = "withdrawn", "撤回申请"
 
 
-class WorkroomQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Workrooms in areas where the user works on cases (centre staff, grid workers, mediators,
-        department staff)."""
-        from gongzhi.accounts.scope import area_codes_for
+class WorkroomQuerySet(AreaScopedQuerySet):
+    """Workrooms in areas where the user works on cases (centre staff, grid workers, mediators,
+    department staff)."""
 
-        from .mediation_rules import WORKROOM_READ_ROLES
-
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if user.is_superuser:
-            return self
-        return self.filter(scope_q("area_id", area_codes_for(user, roles=WORKROOM_READ_ROLES)))
+    read_roles = WORKROOM_READ_ROLES
 
 
 class Workroom(models.Model):

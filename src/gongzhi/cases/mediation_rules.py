@@ -1,7 +1,7 @@
 """Who may do what in a mediation: the one place these rules live (beside cases/rules.py)."""
 
-from gongzhi.accounts.models import CENTRE_ROLES, Role
-from gongzhi.accounts.scope import grants_of, has_role
+from gongzhi.kernel.jurisdiction import grants_of, has_role
+from gongzhi.kernel.roles import CENTRE_ROLES, Role
 
 from . import rules
 from .choices import Kind, Status
@@ -9,8 +9,7 @@ from .mediation_models import Mediation, Workroom
 
 # Roles that may sit in a 3+X 工作室 as a signed-in member.
 WORKROOM_MEMBER_ROLES = (Role.MEDIATOR, Role.DEPT_STAFF, Role.GRID_WORKER, *CENTRE_ROLES)
-# Who sees the workrooms of their area: case staff, and departments (司法所 guides 人民调解).
-WORKROOM_READ_ROLES = (*rules.AREA_READ_ROLES, Role.DEPT_STAFF)
+WORKROOM_READ_ROLES = rules.WORKROOM_READ_ROLES
 # Case statuses in which a mediation can be opened: accepted, not yet resolved.
 OPEN_FROM = (Status.ACCEPTED, Status.ASSIGNED)
 

@@ -4,8 +4,9 @@ from datetime import date, timedelta
 
 from django.db.models import Count, Q
 
-from gongzhi.accounts.models import CENTRE_ROLES, Role, RoleGrant, User
-from gongzhi.areas.models import prefix_q
+from gongzhi.accounts.models import RoleGrant, User
+from gongzhi.kernel.codes import prefix_q
+from gongzhi.kernel.roles import CENTRE_ROLES, Role
 
 from .mediation_models import CONCLUDED, Mediation, MediationStatus, Workroom
 from .mediation_rules import WORKROOM_MEMBER_ROLES

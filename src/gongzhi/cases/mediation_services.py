@@ -10,7 +10,7 @@ from django.utils import timezone
 from gongzhi.accounts.models import User
 from gongzhi.areas.models import Area, Level
 from gongzhi.audit.services import audit_record
-from gongzhi.lib.errors import Conflict, DomainError, Forbidden, Invalid
+from gongzhi.kernel.errors import Conflict, DomainError, Forbidden, Invalid
 from gongzhi.notices.services import notify
 
 from . import mediation_rules as mrules

@@ -11,16 +11,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from gongzhi.accounts.models import CENTRE_ROLES, User
-from gongzhi.accounts.scope import area_codes_for, has_role
-from gongzhi.areas.models import Area, Level, scope_q
-from gongzhi.lib.errors import DomainError, Forbidden
-from gongzhi.lib.pages import run_form_service
+from gongzhi.accounts.models import User
+from gongzhi.areas.models import Area, Level
+from gongzhi.kernel.codes import scope_q
+from gongzhi.kernel.errors import DomainError, Forbidden
+from gongzhi.kernel.jurisdiction import area_codes_for, has_role
+from gongzhi.kernel.office import docx_response
+from gongzhi.kernel.pages import run_form_service
+from gongzhi.kernel.roles import CENTRE_ROLES
 
 from . import mediation_rules as mrules
 from . import mediation_selectors as mselectors
 from . import mediation_services as services
-from .mediation_docx import docx_response
 from .mediation_forms import (
     ConcludeForm,
     ConfirmationForm,

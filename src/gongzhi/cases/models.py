@@ -4,32 +4,30 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from gongzhi.areas.models import scope_q
+from gongzhi.kernel.jurisdiction import department_ids_of
+from gongzhi.kernel.scoping import AreaScopedQuerySet
 
 from .choices import Action, Category, Channel, Concern, Kind, Rating, Status, Supervision, Urgency
 from .mediation_models import JudicialConfirmation, Mediation, MediationSession, Workroom  # noqa: F401
+from .rules import AREA_READ_ROLES
 
 
-class CaseQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Staff see cases in or handled in their areas; departments and assignees see what they
-        were given; residents see what they reported themselves."""
-        from gongzhi.accounts.scope import area_codes_for, grants_of
+class CaseQuerySet(AreaScopedQuerySet):
+    """Staff see cases in or handled in their areas; departments and assignees see what they were
+    given; residents see what they reported themselves."""
 
-        from .rules import AREA_READ_ROLES
+    read_roles = AREA_READ_ROLES
+    area_fields = ("area_id", "handling_area_id")
 
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        codes = area_codes_for(user, roles=AREA_READ_ROLES)
+    def owned(self, user):
         q = Q(reporter_user=user) | Q(assignee_user=user)
-        if codes:
-            q |= scope_q("area_id", codes) | scope_q("handling_area_id", codes)
-        departments = [g.department_id for g in grants_of(user) if g.department_id]
+        departments = department_ids_of(user)
         if departments:
             q |= Q(assignee_department_id__in=departments)
         # Co-mediators see the disputes they help mediate, wherever their own grant is.
-        q |= Q(pk__in=Mediation.co_mediators.through.objects.filter(user=user).values("mediation__case_id"))
-        return self.filter(q)
+        return q | Q(
+            pk__in=Mediation.co_mediators.through.objects.filter(user=user).values("mediation__case_id")
+        )
 
 
 class CaseCounter(models.Model):

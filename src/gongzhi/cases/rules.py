@@ -1,14 +1,16 @@
 """Who may do what to a case, at which level: the one place these rules live."""
 
-from gongzhi.accounts.models import CENTRE_ROLES, Role
-from gongzhi.accounts.scope import grants_of, has_role
 from gongzhi.areas.models import Level
-from gongzhi.lib.errors import Conflict, Forbidden
+from gongzhi.kernel.errors import Conflict, Forbidden
+from gongzhi.kernel.jurisdiction import grants_of, has_role
+from gongzhi.kernel.roles import CENTRE_ROLES, Role
 
 from .choices import Action, Status
 
 # Roles that see cases by area (residents see only their own, departments what they were given).
 AREA_READ_ROLES = (*CENTRE_ROLES, Role.GRID_WORKER, Role.MEDIATOR)
+# Who sees the 3+X workrooms of their area: case staff, and departments (司法所 guides 人民调解).
+WORKROOM_READ_ROLES = (*AREA_READ_ROLES, Role.DEPT_STAFF)
 # Levels that run a 综治中心 and can own a case.
 CENTRE_LEVELS = (Level.VILLAGE, Level.TOWN, Level.COUNTY, Level.CITY)
 

@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from gongzhi.areas.models import prefix_q
+from gongzhi.kernel.codes import prefix_q
 
 from .choices import OPEN_STATUSES, Rating, Status
 from .models import Case

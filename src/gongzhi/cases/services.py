@@ -7,11 +7,11 @@ from django.utils import timezone
 
 from gongzhi.areas.models import Area, Level
 from gongzhi.audit.services import audit_record
-from gongzhi.lib.crypto import encrypt
-from gongzhi.lib.errors import DomainError, Forbidden, Invalid
-from gongzhi.lib.identity import check_phone
-from gongzhi.lib.images import reencode
-from gongzhi.lib.masking import mask_phone
+from gongzhi.kernel.crypto import encrypt
+from gongzhi.kernel.errors import DomainError, Forbidden, Invalid
+from gongzhi.kernel.identity import check_phone
+from gongzhi.kernel.images import reencode
+from gongzhi.kernel.masking import mask_phone
 from gongzhi.people.models import Organization, Person
 
 from . import deadlines
@@ -132,7 +132,7 @@ def case_submit(
         if existing is not None:
             return existing
     clean = clean_intake(data, actor=actor)
-    from gongzhi.accounts.scope import has_role
+    from gongzhi.kernel.jurisdiction import has_role
 
     from .rules import AREA_READ_ROLES
 

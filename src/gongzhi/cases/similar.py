@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import jieba
 
-from gongzhi.areas.models import prefix_q
+from gongzhi.kernel.codes import prefix_q
 
 from .choices import OPEN_STATUSES
 from .models import Case

@@ -10,11 +10,13 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from gongzhi.accounts.models import Department, Role, RoleGrant
-from gongzhi.accounts.scope import area_codes_for, has_role
-from gongzhi.areas.models import Area, prefix_q
-from gongzhi.lib.errors import DomainError, Forbidden
-from gongzhi.lib.pages import run_form_service
+from gongzhi.accounts.models import Department, RoleGrant
+from gongzhi.areas.models import Area
+from gongzhi.kernel.codes import prefix_q
+from gongzhi.kernel.errors import DomainError, Forbidden
+from gongzhi.kernel.jurisdiction import area_codes_for, has_role
+from gongzhi.kernel.pages import run_form_service
+from gongzhi.kernel.roles import Role
 
 from . import rules, selectors, workflow
 from .choices import Action, Kind, Status
@@ -37,7 +39,7 @@ def _require_staff(user) -> None:
 
 
 def _grants(user):
-    from gongzhi.accounts.scope import grants_of
+    from gongzhi.kernel.jurisdiction import grants_of
 
     return grants_of(user)
 

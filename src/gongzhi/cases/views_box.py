@@ -6,8 +6,8 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from gongzhi.accounts.scope import has_role
-from gongzhi.lib.errors import DomainError
+from gongzhi.kernel.errors import DomainError
+from gongzhi.kernel.jurisdiction import has_role
 
 from . import rules
 from .choices import Category, Channel, Kind

@@ -5,10 +5,10 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from gongzhi.accounts.scope import area_codes_for
 from gongzhi.areas.models import Area, Level
-from gongzhi.lib.errors import DomainError
-from gongzhi.lib.pages import run_form_service
+from gongzhi.kernel.errors import DomainError
+from gongzhi.kernel.jurisdiction import area_codes_for
+from gongzhi.kernel.pages import run_form_service
 
 from . import selectors, workflow
 from .choices import Action, Rating, Status

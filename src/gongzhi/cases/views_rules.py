@@ -6,9 +6,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from gongzhi.accounts.models import Role
-from gongzhi.accounts.scope import has_role
-from gongzhi.lib.errors import DomainError, Forbidden
+from gongzhi.kernel.errors import DomainError, Forbidden
+from gongzhi.kernel.jurisdiction import has_role
+from gongzhi.kernel.roles import Role
 
 from . import deadlines, rules
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from gongzhi.accounts.models import Department, User
 from gongzhi.areas.models import Area
 from gongzhi.audit.services import audit_record
-from gongzhi.lib.errors import Conflict, DomainError
+from gongzhi.kernel.errors import Conflict, DomainError
 
 from . import deadlines, rules
 from .choices import Action, Rating, Status, Supervision

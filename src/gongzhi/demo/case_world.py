@@ -6,8 +6,10 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from gongzhi.accounts.models import CENTRE_ROLES, Department, Role, RoleGrant
-from gongzhi.areas.models import Area, Level, prefix_q
+from gongzhi.accounts.models import Department, RoleGrant
+from gongzhi.areas.models import Area, Level
+from gongzhi.kernel.codes import prefix_q
+from gongzhi.kernel.roles import CENTRE_ROLES, Role
 from gongzhi.people.choices import Relation
 from gongzhi.people.models import Organization, Person
 

@@ -23,12 +23,13 @@ from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from gongzhi.accounts.models import ResidentLink, Role, RoleGrant, User
-from gongzhi.areas.models import prefix_q
+from gongzhi.accounts.models import ResidentLink, RoleGrant, User
 from gongzhi.audit.services import audit_record
 from gongzhi.cases.choices import Kind
 from gongzhi.cases.models import Case, CaseCounter, CaseEvent, CaseParty
-from gongzhi.lib.errors import DomainError
+from gongzhi.kernel.codes import prefix_q
+from gongzhi.kernel.errors import DomainError
+from gongzhi.kernel.roles import Role
 
 from . import data
 from .case_plan import (

@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from stdnum.cn import ric, uscc
 
-from gongzhi.lib.crypto import blind_index
+from gongzhi.kernel.crypto import blind_index
 
 LOCAL = "420822"  # 沙洋县
 # Some older residents still carry the code of the county that issued their first card: 沙洋区 of

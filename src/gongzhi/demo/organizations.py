@@ -3,8 +3,8 @@ associations in every village, each with a valid 统一社会信用代码."""
 
 import random
 
-from gongzhi.lib.crypto import seal
-from gongzhi.lib.masking import mask_phone
+from gongzhi.kernel.crypto import seal
+from gongzhi.kernel.masking import mask_phone
 from gongzhi.people.choices import OrgKind
 from gongzhi.people.models import Organization
 from gongzhi.people.validation import clean_organization

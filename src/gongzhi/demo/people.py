@@ -12,9 +12,10 @@ from datetime import date
 
 from django.db import transaction
 
-from gongzhi.areas.models import Area, prefix_q
+from gongzhi.areas.models import Area
 from gongzhi.audit.services import audit_record
-from gongzhi.lib.errors import DomainError
+from gongzhi.kernel.codes import prefix_q
+from gongzhi.kernel.errors import DomainError
 from gongzhi.people.choices import CareColour, PersonKind, PoliticalStatus, Relation, Tag
 from gongzhi.people.models import Household, Organization, Person, PersonTag
 from gongzhi.people.services import apply_person

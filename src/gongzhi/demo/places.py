@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass
 
-from gongzhi.areas.models import Area, Level, prefix_q
+from gongzhi.areas.models import Area, Level
+from gongzhi.kernel.codes import prefix_q
 
 # Relative density of a grid: 社区 are denser than villages; the 开发区/新港区 "虚拟社区" and the
 # prison communities hold few households; the demo village is fuller so its pages look lived in.

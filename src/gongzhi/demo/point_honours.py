@@ -7,7 +7,8 @@ from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
-from gongzhi.areas.models import Area, prefix_q
+from gongzhi.areas.models import Area
+from gongzhi.kernel.codes import prefix_q
 from gongzhi.people.models import Household, Person
 from gongzhi.points import civic, honours, selectors
 from gongzhi.points.choices import BoardList, EntryKind, Star, Subject

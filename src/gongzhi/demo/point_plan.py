@@ -10,8 +10,9 @@ from datetime import date, datetime, timedelta
 from django.db.models import Q
 from django.utils import timezone
 
-from gongzhi.accounts.models import Role, RoleGrant
-from gongzhi.areas.models import prefix_q
+from gongzhi.accounts.models import RoleGrant
+from gongzhi.kernel.codes import prefix_q
+from gongzhi.kernel.roles import Role
 from gongzhi.points.catalogue import period_start
 from gongzhi.points.choices import DeclarationStatus, Source, Subject
 from gongzhi.points.models import PointAccount, PointItem

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from gongzhi.areas.models import Area
-from gongzhi.lib.errors import DomainError
+from gongzhi.kernel.errors import DomainError
 from gongzhi.points import shop as shops
 from gongzhi.points.choices import RewardKind
 

@@ -24,12 +24,14 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from gongzhi.accounts.models import ResidentLink, Role, RoleGrant, User
+from gongzhi.accounts.models import ResidentLink, RoleGrant, User
 from gongzhi.accounts.services import user_grant_role
-from gongzhi.areas.models import Area, prefix_q
+from gongzhi.areas.models import Area
 from gongzhi.audit.services import audit_record
 from gongzhi.cases.models import Case, CaseEvent, CaseParty
 from gongzhi.cases.points_hooks import RESIDENT_CHANNELS
+from gongzhi.kernel.codes import prefix_q
+from gongzhi.kernel.roles import Role
 from gongzhi.people.choices import PoliticalStatus, Relation, Tag
 from gongzhi.people.models import Household, Organization, Person, PersonTag
 from gongzhi.points import catalogue, subjects

@@ -6,7 +6,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
-from gongzhi.lib.errors import DomainError
+from gongzhi.kernel.api import Page, paginate
+from gongzhi.kernel.errors import DomainError
 
 from . import selectors, services
 from .models import Household, Organization, Person
@@ -14,13 +15,6 @@ from .models import Household, Organization, Person
 people_router = Router(tags=["实有人口"])
 households_router = Router(tags=["户"])
 organizations_router = Router(tags=["单位/组织"])
-
-MAX_LIMIT = 500
-
-
-class Page(Schema):
-    limit: int = Field(50, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
 
 
 class PersonFilters(Page):
@@ -110,15 +104,6 @@ def _person(p: Person) -> dict:
     }
 
 
-def _page(qs, page: Page, render) -> dict:
-    return {
-        "count": qs.count(),
-        "limit": page.limit,
-        "offset": page.offset,
-        "items": [render(obj) for obj in qs[page.offset : page.offset + page.limit]],
-    }
-
-
 class PersonPage(Schema):
     count: int
     limit: int
@@ -130,7 +115,7 @@ class PersonPage(Schema):
 def person_list(request, filters: Query[PersonFilters]):
     f = filters.dict()
     qs = selectors.people_for(request.user, **{k: f[k] for k in ("q", "area", "tag", "kind", "colour")})
-    return _page(qs.prefetch_related("tags"), filters, _person)
+    return paginate(qs.prefetch_related("tags"), filters, _person)
 
 
 @people_router.get("/{person_id}", response=PersonOut, summary="人员详情（查看记入审计）")
@@ -225,7 +210,7 @@ def _household(h: Household, members=None) -> dict:
 def household_list(request, filters: Query[HouseholdFilters]):
     f = filters.dict()
     qs = selectors.households_for(request.user, **{k: f[k] for k in ("q", "area", "colour")})
-    return _page(qs, filters, _household)
+    return paginate(qs, filters, _household)
 
 
 @households_router.get("/{household_id}", response=HouseholdOut, summary="户详情与成员")
@@ -307,7 +292,7 @@ def _org(o: Organization) -> dict:
 @organizations_router.get("/", response=OrgPage, summary="单位/组织列表")
 def organization_list(request, filters: Query[OrgFilters]):
     f = filters.dict()
-    return _page(
+    return paginate(
         selectors.organizations_for(request.user, **{k: f[k] for k in ("q", "area", "kind")}), filters, _org
     )
 

@@ -14,8 +14,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from gongzhi.lib.errors import DomainError
-from gongzhi.lib.identity import gb11643_check_digit
+from gongzhi.kernel.errors import DomainError
+from gongzhi.kernel.identity import gb11643_check_digit
 
 from .choices import (
     DATE_EXTRA,

@@ -5,10 +5,10 @@ from collections import deque
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from gongzhi.accounts.scope import has_role
 from gongzhi.areas.models import Area
-from gongzhi.lib.crypto import blind_index
-from gongzhi.lib.errors import DomainError, Invalid
+from gongzhi.kernel.crypto import blind_index
+from gongzhi.kernel.errors import DomainError, Invalid
+from gongzhi.kernel.jurisdiction import has_role
 
 from . import rules
 from .choices import Relation

@@ -8,8 +8,8 @@ import openpyxl
 from django.db.models import Count, OuterRef, Subquery
 
 from gongzhi.audit.services import audit_record
-from gongzhi.lib.crypto import decrypt
-from gongzhi.lib.errors import DomainError, Forbidden
+from gongzhi.kernel.crypto import decrypt
+from gongzhi.kernel.errors import DomainError, Forbidden
 
 from .choices import EXTRA_FIELDS, Relation, Tag
 from .excel import PEOPLE_COLUMNS, SHEET_TITLE, Column, header_cells, style_header

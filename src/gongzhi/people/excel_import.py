@@ -8,7 +8,7 @@ Phase 2 (excel_write.py) prepares every change, then writes it in one transactio
 
 from dataclasses import asdict, dataclass
 
-from gongzhi.lib.errors import DomainError
+from gongzhi.kernel.errors import DomainError
 
 from .excel import BY_HEADER, ERROR_HEADER, PEOPLE_COLUMNS, data_sheet, normalise_header
 from .excel import open_workbook as _open

@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from gongzhi.areas.models import CODE_LENGTH
 from gongzhi.audit.services import audit_record
-from gongzhi.lib.crypto import decrypt
-from gongzhi.lib.errors import Conflict
+from gongzhi.kernel.crypto import decrypt
+from gongzhi.kernel.errors import Conflict
 
 from .excel_check import BATCH, STEPS, Checked, households_in
 from .models import Household, Person, PersonTag

@@ -8,8 +8,8 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from gongzhi.accounts.scope import has_role
-from gongzhi.lib.errors import DomainError, Forbidden
+from gongzhi.kernel.errors import DomainError, Forbidden
+from gongzhi.kernel.jurisdiction import has_role
 
 from . import rules
 from .excel_import import STEPS, ImportRejected, people_import

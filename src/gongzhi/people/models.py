@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from gongzhi.areas.models import scope_q
+from gongzhi.kernel.scoping import AreaScopedQuerySet
 
 from .choices import (
     CareColour,
@@ -20,26 +20,13 @@ from .choices import (
     Relation,
     Tag,
 )
+from .rules import READ_ROLES
 
 
-class ScopedQuerySet(models.QuerySet):
+class ScopedQuerySet(AreaScopedQuerySet):
     """visible_to(user): rows under an area where the user holds a role that reads the registry."""
 
-    area_fields: tuple[str, ...] = ("area_id",)
-
-    def visible_to(self, user):
-        from gongzhi.accounts.scope import area_codes_for
-        from gongzhi.people.rules import READ_ROLES
-
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        codes = area_codes_for(user, roles=READ_ROLES)
-        if not codes:
-            return self.none()
-        q = Q(pk__in=[])
-        for field in self.area_fields:
-            q |= scope_q(field, codes)
-        return self.filter(q)
+    read_roles = READ_ROLES
 
 
 class PersonQuerySet(ScopedQuerySet):
@@ -203,12 +190,13 @@ class Organization(models.Model):
         return self.name
 
 
-class ImportJobQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """An upload is seen by the one who made it; everyone else gets a 404."""
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        return self.filter(owner=user)
+class ImportJobQuerySet(AreaScopedQuerySet):
+    """An upload is seen by the one who made it; everyone else gets a 404."""
+
+    read_roles = ()
+
+    def owned(self, user):
+        return Q(owner=user)
 
 
 class ImportJob(models.Model):

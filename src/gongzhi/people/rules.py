@@ -1,6 +1,6 @@
 """Who may do what with the registry: the one place these rules live."""
 
-from gongzhi.accounts.models import Role
+from gongzhi.kernel.roles import Role
 
 # Read the registry of an area (lists, details, masked): grid workers and 综治中心 staff.
 READ_ROLES = (Role.GRID_WORKER, Role.VILLAGE_STAFF, Role.TOWN_STAFF, Role.COUNTY_STAFF, Role.CITY_STAFF)

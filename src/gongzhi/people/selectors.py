@@ -5,10 +5,10 @@ import re
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
-from gongzhi.areas.models import prefix_q
 from gongzhi.audit.services import audit_record
-from gongzhi.lib.crypto import blind_index
-from gongzhi.lib.identity import normalise_id_number
+from gongzhi.kernel.codes import prefix_q
+from gongzhi.kernel.crypto import blind_index
+from gongzhi.kernel.identity import normalise_id_number
 
 from .models import Household, Organization, Person
 

@@ -2,11 +2,11 @@
 
 from django.db import transaction
 
-from gongzhi.accounts.scope import has_role, require_role
 from gongzhi.audit.services import audit_record
-from gongzhi.lib.crypto import blind_index, decrypt, seal
-from gongzhi.lib.errors import Conflict, DomainError, Forbidden
-from gongzhi.lib.masking import mask_id_number, mask_phone
+from gongzhi.kernel.crypto import blind_index, decrypt, seal
+from gongzhi.kernel.errors import Conflict, DomainError, Forbidden
+from gongzhi.kernel.jurisdiction import has_role, require_role
+from gongzhi.kernel.masking import mask_id_number, mask_phone
 
 from . import rules
 from .models import Household, Organization, Person, PersonTag

@@ -8,8 +8,8 @@ import functools
 from datetime import date, datetime
 
 from gongzhi.areas.models import Area, Level
-from gongzhi.lib.errors import DomainError, Invalid
-from gongzhi.lib.identity import check_id_number, check_phone, check_uscc, id_birth_and_gender
+from gongzhi.kernel.errors import DomainError, Invalid
+from gongzhi.kernel.identity import check_id_number, check_phone, check_uscc, id_birth_and_gender
 
 from .choices import (
     DATE_EXTRA,

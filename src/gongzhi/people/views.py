@@ -8,11 +8,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from gongzhi.accounts.scope import has_role
-from gongzhi.lib.crypto import blind_index
-from gongzhi.lib.errors import DomainError
-from gongzhi.lib.identity import normalise_id_number
-from gongzhi.lib.pages import add_service_errors, run_form_service
+from gongzhi.kernel.crypto import blind_index
+from gongzhi.kernel.errors import DomainError
+from gongzhi.kernel.identity import normalise_id_number
+from gongzhi.kernel.jurisdiction import has_role
+from gongzhi.kernel.pages import add_service_errors, run_form_service
 
 from . import rules, selectors, services
 from .choices import CareColour, OrgKind, PersonKind, Tag

@@ -7,14 +7,14 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 
-from gongzhi.accounts.scope import has_role
-from gongzhi.lib.errors import DomainError, Forbidden
+from gongzhi.kernel.errors import DomainError, Forbidden
+from gongzhi.kernel.jurisdiction import has_role
+from gongzhi.kernel.office import XLSX, xlsx_response
 
 from . import import_jobs, rules, selectors
 from .excel import error_workbook, template_workbook
@@ -22,7 +22,6 @@ from .excel_export import export_households, export_organizations, export_people
 from .import_jobs import MAX_UPLOAD_BYTES, check_upload, import_job_create
 from .models import ImportJob
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHOWN_ERRORS = 200
 
 
@@ -50,12 +49,6 @@ def _require_writer(user) -> None:
         raise Http404
 
 
-def _xlsx(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
-
-
 @login_required
 def import_page(request):
     """The upload form (GET) and a new import job (POST), with the uploader's recent jobs."""
@@ -79,7 +72,7 @@ def import_page(request):
 def import_template(request):
     """The blank workbook with its 说明 sheet."""
     _require_writer(request.user)
-    return _xlsx(template_workbook(), "实有人口导入模板.xlsx")
+    return xlsx_response("实有人口导入模板.xlsx", template_workbook())
 
 
 def _phase(job: ImportJob, done: int, total: int) -> str:
@@ -131,7 +124,7 @@ def import_job_errors(request, pk: int):
     if job.status != ImportJob.Status.FAILED or not job.errors or not job.file:
         raise Http404
     data = error_workbook(job.file.path, job.errors)
-    return _xlsx(data, f"{Path(job.filename).stem}-错误标注.xlsx")
+    return xlsx_response(f"{Path(job.filename).stem}-错误标注.xlsx", data)
 
 
 _EXPORTS = {
@@ -160,4 +153,4 @@ def export(request, kind: str):
         messages.error(request, exc.message)
         query = urlencode({k: v for k, v in filters.items() if v})
         return redirect(reverse(list_name) + (f"?{query}" if query else ""))
-    return _xlsx(data, f"{title}-{timezone.localdate():%Y%m%d}.xlsx")
+    return xlsx_response(f"{title}-{timezone.localdate():%Y%m%d}.xlsx", data)

@@ -7,9 +7,10 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status as HttpStatus
 
-from gongzhi.areas.models import Area, prefix_q
-from gongzhi.cases.mediation_docx import DOCX, docx_response
-from gongzhi.lib.errors import DomainError
+from gongzhi.areas.models import Area
+from gongzhi.kernel.codes import prefix_q
+from gongzhi.kernel.errors import DomainError
+from gongzhi.kernel.office import DOCX, docx_response
 
 from . import honours, selectors
 from .choices import Star, Subject

@@ -9,9 +9,10 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, File, Query, Router, Schema, UploadedFile
 from ninja.responses import Status as HttpStatus
 
-from gongzhi.accounts.scope import area_codes_for, has_role
-from gongzhi.areas.models import Area, prefix_q, scope_q
-from gongzhi.lib.errors import Conflict, DomainError
+from gongzhi.areas.models import Area
+from gongzhi.kernel.codes import prefix_q, scope_q
+from gongzhi.kernel.errors import Conflict, DomainError
+from gongzhi.kernel.jurisdiction import area_codes_for, has_role
 from gongzhi.people.models import Household, Person
 
 from . import civic, rules

@@ -10,8 +10,9 @@ from django.utils import timezone
 from ninja import Field, Header, Query, Router, Schema
 from ninja.responses import Status
 
-from gongzhi.areas.models import prefix_q
-from gongzhi.lib.errors import DomainError
+from gongzhi.kernel.api import Page, paginate
+from gongzhi.kernel.codes import prefix_q
+from gongzhi.kernel.errors import DomainError
 from gongzhi.people.models import Household, Organization, Person
 
 from . import ledger, services
@@ -20,22 +21,6 @@ from .models import PointAccount, PointAppeal, PointEntry, PointItem, own_accoun
 from .subjects import account_of_resident, household_account_of_resident
 
 router = Router(tags=["积分"])
-
-MAX_LIMIT = 500
-
-
-class Page(Schema):
-    limit: int = Field(50, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
-
-
-def _page(qs, page: Page, render) -> dict:
-    return {
-        "count": qs.count(),
-        "limit": page.limit,
-        "offset": page.offset,
-        "items": [render(obj) for obj in qs[page.offset : page.offset + page.limit]],
-    }
 
 
 # -- accounts -----------------------------------------------------------------------------------
@@ -111,7 +96,7 @@ def account_list(request, filters: Query[AccountFilters]):
         qs = qs.filter(subject=filters.subject)
     if filters.q:
         qs = qs.filter(name__contains=filters.q)
-    return _page(qs.order_by("area_id", "name", "pk"), filters, account_out)
+    return paginate(qs.order_by("area_id", "name", "pk"), filters, account_out)
 
 
 class AccountOpenIn(Schema):
@@ -334,7 +319,7 @@ def appeal_list(request, filters: Query[AppealFilters]):
         qs = qs.filter(status=filters.status)
     if filters.area_code:
         qs = qs.filter(prefix_q("area_id", filters.area_code))
-    return _page(qs.order_by("-created_at", "-pk"), filters, appeal_out)
+    return paginate(qs.order_by("-created_at", "-pk"), filters, appeal_out)
 
 
 class DecideIn(Schema):

@@ -5,10 +5,11 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
-from gongzhi.lib.errors import DomainError
+from gongzhi.kernel.api import Page, paginate
+from gongzhi.kernel.errors import DomainError
 
 from . import catalogue
-from .api_core import Page, _item, _page
+from .api_core import _item
 from .choices import AwardEvent
 from .models import AwardMapping, PointCategory, PointItem, PointItemAdjustment
 from .views_common import area_in_reach, county_of, default_area, items_in_reach
@@ -105,7 +106,7 @@ def catalogue_list(request, filters: Query[CatalogueFilters]):
         .order_by("category__order", "code", "pk")
     )
     mappings = dict(AwardMapping.objects.filter(area_id=area.code[:6]).values_list("event", "item_id"))
-    page = _page(items, filters, lambda i: item_out(i, area.code, adjustments))
+    page = paginate(items, filters, lambda i: item_out(i, area.code, adjustments))
     return {
         "area_code": area.code,
         "categories": [{"id": c.pk, "code": c.code, "name": c.name} for c in PointCategory.objects.all()],

@@ -10,10 +10,11 @@ from django.utils import timezone
 from ninja import Field, File, Query, Router, Schema, UploadedFile
 from ninja.responses import Status
 
-from gongzhi.areas.models import prefix_q
+from gongzhi.kernel.api import Page, paginate
+from gongzhi.kernel.codes import prefix_q
 
 from . import services
-from .api_core import Page, ReasonIn, _account, _item, _page
+from .api_core import ReasonIn, _account, _item
 from .choices import DeclarationStatus
 from .models import PointDeclaration
 from .views_common import declaration_actions
@@ -134,7 +135,7 @@ def declaration_list(request, filters: Query[DeclarationFilters]):
         if filters.status == DeclarationStatus.PENDING
         else qs.order_by("-created_at", "-pk")
     )
-    return _page(qs.prefetch_related("photos"), filters, lambda d: declaration_out(d, request.user))
+    return paginate(qs.prefetch_related("photos"), filters, lambda d: declaration_out(d, request.user))
 
 
 @router.get("/declarations/{declaration_id}", response=DeclarationOut, summary="积分申报详情")

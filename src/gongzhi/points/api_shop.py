@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status as HttpStatus
 
-from gongzhi.accounts.scope import has_role
+from gongzhi.kernel.jurisdiction import has_role
 
 from . import rules, shop
 from .choices import RedemptionStatus

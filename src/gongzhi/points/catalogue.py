@@ -7,10 +7,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from gongzhi.accounts.scope import require_role
 from gongzhi.areas.models import Area, Level
 from gongzhi.audit.services import audit_record
-from gongzhi.lib.errors import DomainError, Invalid
+from gongzhi.kernel.errors import DomainError, Invalid
+from gongzhi.kernel.jurisdiction import require_role
 
 from . import rules
 from .choices import CapPeriod, EntryKind, Star, Subject

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from gongzhi.areas.models import Area, Level
 from gongzhi.audit.services import audit_record
-from gongzhi.lib.errors import DomainError
+from gongzhi.kernel.errors import DomainError
 
 from .choices import AwardEvent, Star
 from .models import AwardMapping, PointCategory, PointItem

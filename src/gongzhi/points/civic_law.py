@@ -7,11 +7,12 @@ from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
-from gongzhi.accounts.models import Role, User
-from gongzhi.accounts.scope import area_codes_for, require_role, resident_link_of
-from gongzhi.areas.models import scope_q
+from gongzhi.accounts.models import User
 from gongzhi.audit.services import audit_record
-from gongzhi.lib.errors import Conflict, DomainError, Invalid
+from gongzhi.kernel.codes import scope_q
+from gongzhi.kernel.errors import Conflict, DomainError, Invalid
+from gongzhi.kernel.jurisdiction import area_codes_for, require_role, resident_link_of
+from gongzhi.kernel.roles import Role
 from gongzhi.notices.services import notify
 from gongzhi.people.models import Household, Person
 

@@ -8,11 +8,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from gongzhi.accounts.models import Role
-from gongzhi.accounts.scope import has_role, require_role
-from gongzhi.areas.models import Level, scope_q
+from gongzhi.areas.models import Level
 from gongzhi.audit.services import audit_record
-from gongzhi.lib.errors import Conflict, DomainError, Forbidden, Invalid
+from gongzhi.kernel.codes import scope_q
+from gongzhi.kernel.errors import Conflict, DomainError, Forbidden, Invalid
+from gongzhi.kernel.jurisdiction import has_role, require_role
+from gongzhi.kernel.roles import Role
 from gongzhi.notices.services import notify
 
 from . import rules

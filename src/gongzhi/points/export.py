@@ -6,16 +6,16 @@ import io
 from django.utils import timezone
 from openpyxl import Workbook
 
-from gongzhi.accounts.scope import has_role
-from gongzhi.areas.models import Area, prefix_q
+from gongzhi.areas.models import Area
 from gongzhi.audit.services import audit_record
-from gongzhi.lib.errors import Forbidden
+from gongzhi.kernel.codes import prefix_q
+from gongzhi.kernel.errors import Forbidden
+from gongzhi.kernel.jurisdiction import has_role
 
 from . import rules, selectors
 from .choices import EntryKind, Subject
 from .models import PointAccount, PointEntry
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHUNK = 2000
 LEDGER_COLUMNS = ("时间", "类型", "项目", "事由", "变动", "余额", "经办人")
 ENTRY_COLUMNS = ("时间", "账户", "积分主体", "区域编码", "类型", "项目", "事由", "变动", "余额", "经办人")
@@ -111,14 +111,3 @@ def board_xlsx(*, actor, area_code: str, period: str, subject: str) -> bytes:
     audit_record(actor=actor, action="points.export", object_type="point_board", area_code=area_code,
                  details={"export": "board", "period": period, "subject": subject, "rows": count})  # fmt: skip
     return data
-
-
-def xlsx_response(name: str, content: bytes):
-    """An Excel download with a UTF-8 file name (RFC 6266)."""
-    from urllib.parse import quote
-
-    from django.http import HttpResponse
-
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response

@@ -3,9 +3,12 @@
 from django.conf import settings
 from django.db import models
 
-from gongzhi.accounts.scope import resident_link_of
+from gongzhi.kernel.codes import prefix_q
+from gongzhi.kernel.jurisdiction import resident_village
+from gongzhi.kernel.scoping import AreaScopedQuerySet
 
 from .choices import Star
+from .rules import READ_ROLES
 
 
 def _area_fk(label: str):
@@ -14,24 +17,14 @@ def _area_fk(label: str):
     )
 
 
-class HonourQuerySet(models.QuerySet):
+class HonourQuerySet(AreaScopedQuerySet):
     """Staff see honours under their points areas; residents see the public ones of their village."""
 
-    def visible_to(self, user):
-        from gongzhi.accounts.scope import area_codes_for
-        from gongzhi.areas.models import scope_q
+    read_roles = READ_ROLES
 
-        from .rules import READ_ROLES
-
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if user.is_superuser:
-            return self
-        codes = list(area_codes_for(user, roles=READ_ROLES))
-        link = resident_link_of(user)
-        if link is not None:
-            codes.append(link.person.area_id[:12])
-        return self.filter(scope_q("area_id", codes)) if codes else self.none()
+    def public(self, user):
+        village = resident_village(user)
+        return prefix_q("area_id", village) if village else None
 
 
 class SharingMeeting(models.Model):

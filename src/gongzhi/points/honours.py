@@ -5,10 +5,10 @@ from datetime import date
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from gongzhi.accounts.scope import require_role
 from gongzhi.areas.models import Level
 from gongzhi.audit.services import audit_record
-from gongzhi.lib.errors import Conflict, DomainError, Invalid
+from gongzhi.kernel.errors import Conflict, DomainError, Invalid
+from gongzhi.kernel.jurisdiction import require_role
 
 from . import rules, selectors
 from .choices import Star, Subject

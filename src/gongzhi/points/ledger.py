@@ -7,7 +7,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from gongzhi.lib.errors import Conflict, DomainError
+from gongzhi.kernel.errors import Conflict, DomainError
 
 from .choices import SCORE_KINDS, EntryKind
 from .models import PointAccount, PointEntry, PointTally

@@ -1,6 +1,6 @@
 """Who may do what in the 积分制; one place, read by services, pages and the API."""
 
-from gongzhi.accounts.models import Role
+from gongzhi.kernel.roles import Role
 
 # Staff roles that read accounts, ledgers, declarations and boards of their areas.
 READ_ROLES = (Role.GRID_WORKER, Role.VILLAGE_STAFF, Role.TOWN_STAFF, Role.COUNTY_STAFF, Role.CITY_STAFF)

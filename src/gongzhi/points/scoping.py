@@ -1,34 +1,27 @@
 """Who sees which points rows: staff by the areas of their points roles, residents their own
 accounts (their person's, their household's). Shared by every points model's visible_to()."""
 
-from django.db import models
 from django.db.models import Q
 
-from gongzhi.accounts.scope import area_codes_for, resident_link_of
-from gongzhi.areas.models import scope_q
+from gongzhi.kernel.jurisdiction import resident_link_of
+from gongzhi.kernel.scoping import AreaScopedQuerySet
 
 from .rules import READ_ROLES
 
 
-class ScopedQuerySet(models.QuerySet):
+class ScopedQuerySet(AreaScopedQuerySet):
     """visible_to(user): staff see rows under the areas of their points roles; residents see their own."""
 
-    area_field = "area_id"
+    read_roles = READ_ROLES
     # How a row reaches the accounts of a resident (their person and household accounts).
     owner_field = "account"
 
-    def visible_to(self, user):
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if user.is_superuser:
-            return self
-        codes = area_codes_for(user, roles=READ_ROLES)
-        q = scope_q(self.area_field, codes) if codes else Q(pk__in=[])
+    def owned(self, user):
         owned = own_account_ids(user)
-        if owned and self.owner_field:
-            field = "pk" if self.owner_field == "self" else f"{self.owner_field}_id"
-            q |= Q(**{f"{field}__in": owned})
-        return self.filter(q)
+        if not owned or not self.owner_field:
+            return None
+        field = "pk" if self.owner_field == "self" else f"{self.owner_field}_id"
+        return Q(**{f"{field}__in": owned})
 
 
 def own_account_ids(user) -> list[int]:

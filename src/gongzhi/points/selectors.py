@@ -8,10 +8,10 @@ from datetime import datetime
 from django.db.models import Count, ExpressionWrapper, F, IntegerField, Sum
 from django.utils import timezone
 
-from gongzhi.accounts.models import Role
-from gongzhi.accounts.scope import area_codes_for, has_role, resident_link_of
-from gongzhi.areas.models import prefix_q
-from gongzhi.lib.errors import DomainError
+from gongzhi.kernel.codes import prefix_q
+from gongzhi.kernel.errors import DomainError
+from gongzhi.kernel.jurisdiction import area_codes_for, has_role, resident_link_of
+from gongzhi.kernel.roles import Role
 
 from . import rules
 from .choices import SCORE_KINDS, Star, Subject

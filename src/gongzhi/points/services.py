@@ -6,15 +6,16 @@ from datetime import date
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from gongzhi.accounts.models import Role, RoleGrant, User
-from gongzhi.accounts.scope import has_role, require_role
+from gongzhi.accounts.models import RoleGrant, User
 from gongzhi.audit.services import audit_record
-from gongzhi.lib.errors import Conflict, DomainError, Forbidden
-from gongzhi.lib.images import reencode
+from gongzhi.kernel.errors import Conflict, DomainError, Forbidden
+from gongzhi.kernel.images import reencode
+from gongzhi.kernel.jurisdiction import has_role, require_role
+from gongzhi.kernel.roles import Role
 from gongzhi.notices.services import notify
 
 from . import catalogue, ledger, rules, subjects
-from .choices import AppealStatus, DeclarationStatus, EntryKind, Source
+from .choices import AppealStatus, AwardEvent, DeclarationStatus, EntryKind, Source
 from .models import (
     AwardMapping,
     EvidencePhoto,
@@ -320,6 +321,23 @@ def award_for_event(*, event: str, account: PointAccount, actor, source: str, so
     except DomainError:
         # Over the item's cap: the report or mediation itself stands; no points this time.
         return None
+
+
+# Where an event's entry says it came from (the ledger's source column).
+EVENT_SOURCES = {
+    AwardEvent.CASE_REPORT_USEFUL: Source.CASE_REPORT,
+    AwardEvent.MEDIATION_SUCCESS: Source.MEDIATION,
+}
+
+
+def award_event_to_person(*, event: str, person, actor, source_id: str, reason: str) -> PointEntry | None:
+    """The points app's door in the registry (kernel.registry.award_points): other apps name an
+    event and a registry person; the person's account opens only when their county maps an item
+    to the event, so a county that awards nothing for reports opens no accounts either."""
+    if not AwardMapping.objects.filter(area_id=person.area_id[:6], event=event).exists():
+        return None
+    return award_for_event(event=event, account=subjects.account_for_person(person), actor=actor,
+                           source=EVENT_SOURCES[event], source_id=source_id, reason=reason)  # fmt: skip
 
 
 # -- appeals and corrections --------------------------------------------------------------------

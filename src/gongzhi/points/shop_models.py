@@ -4,9 +4,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from gongzhi.accounts.scope import resident_link_of
+from gongzhi.kernel.jurisdiction import resident_village
+from gongzhi.kernel.scoping import AreaScopedQuerySet
 
 from .choices import RedemptionStatus, RewardKind
+from .rules import READ_ROLES
 from .scoping import ScopedQuerySet
 
 
@@ -16,26 +18,15 @@ def _area_fk(label: str):
     )
 
 
-class ShopQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Staff see the shops under their points areas; a resident sees the shops of their
-        village and town (where they may redeem)."""
-        from gongzhi.accounts.scope import area_codes_for
-        from gongzhi.areas.models import scope_q
+class ShopQuerySet(AreaScopedQuerySet):
+    """Staff see the shops under their points areas; a resident sees the shops of their village and
+    town (where they may redeem)."""
 
-        from .rules import READ_ROLES
+    read_roles = READ_ROLES
 
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if user.is_superuser:
-            return self
-        codes = area_codes_for(user, roles=READ_ROLES)
-        q = scope_q("area_id", codes) if codes else Q(pk__in=[])
-        link = resident_link_of(user)
-        if link is not None:
-            home = link.person.area_id
-            q |= Q(area_id__in=[home[:9], home[:12]])
-        return self.filter(q)
+    def public(self, user):
+        village = resident_village(user)
+        return Q(area_id__in=[village[:9], village]) if village else None
 
 
 class Shop(models.Model):

@@ -1,6 +1,6 @@
 """Database triggers that make the points ledger append-only, on SQLite and PostgreSQL."""
 
-from gongzhi.lib.ddl import run_for_vendor
+from gongzhi.kernel.ddl import run_for_vendor
 
 TABLE = "points_pointentry"
 

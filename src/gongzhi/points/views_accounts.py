@@ -13,9 +13,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from gongzhi.areas.models import prefix_q
-from gongzhi.lib.errors import DomainError, Forbidden
-from gongzhi.lib.pages import run_action
+from gongzhi.kernel.codes import prefix_q
+from gongzhi.kernel.errors import DomainError, Forbidden
+from gongzhi.kernel.pages import run_action
 from gongzhi.people.models import Household, Organization, Person
 
 from . import ledger, services

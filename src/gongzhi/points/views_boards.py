@@ -14,10 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from gongzhi.accounts.scope import area_codes_for, has_role
-from gongzhi.areas.models import Area, Level, prefix_q
-from gongzhi.lib.errors import DomainError, Forbidden
-from gongzhi.lib.pages import run_action, run_form_service
+from gongzhi.areas.models import Area, Level
+from gongzhi.kernel.codes import prefix_q
+from gongzhi.kernel.errors import DomainError, Forbidden
+from gongzhi.kernel.jurisdiction import area_codes_for, has_role
+from gongzhi.kernel.office import docx_response, xlsx_response
+from gongzhi.kernel.pages import run_action, run_form_service
 
 from . import export, honours, rules, selectors
 from .choices import Star, Subject
@@ -370,7 +372,6 @@ def _prefill(request, meeting: SharingMeeting) -> list[dict]:
 
 @login_required
 def meeting_roll(request, pk: int):
-    from gongzhi.cases.mediation_docx import docx_response
 
     meeting = _meeting(request, pk)
     name = f"{meeting.area.name}{meeting.title}光荣榜{meeting.held_on:%Y%m%d}.docx"
@@ -393,7 +394,7 @@ def export_board(request):
     subject = request.GET.get("subject") or Subject.RESIDENT
     data = _run_export(lambda: export.board_xlsx(actor=request.user, area_code=area.code, period=period,
                                                  subject=subject))  # fmt: skip
-    return export.xlsx_response(f"{area.name}积分排行{period}.xlsx", data)
+    return xlsx_response(f"{area.name}积分排行{period}.xlsx", data)
 
 
 @login_required
@@ -404,11 +405,11 @@ def export_entries(request):
     data = _run_export(
         lambda: export.area_entries_xlsx(actor=request.user, area_code=area.code, period=period)
     )
-    return export.xlsx_response(f"{area.name}积分流水{period}.xlsx", data)
+    return xlsx_response(f"{area.name}积分流水{period}.xlsx", data)
 
 
 @login_required
 def export_ledger(request, account_id: int):
     account = get_object_or_404(PointAccount.objects.visible_to(request.user), pk=account_id)
     data = _run_export(lambda: export.account_ledger_xlsx(actor=request.user, account=account))
-    return export.xlsx_response(f"{account.name}积分明细.xlsx", data)
+    return xlsx_response(f"{account.name}积分明细.xlsx", data)

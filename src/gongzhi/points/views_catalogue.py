@@ -11,7 +11,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from gongzhi.areas.models import Level
-from gongzhi.lib.pages import run_action, run_form_service
+from gongzhi.kernel.pages import run_action, run_form_service
 
 from . import catalogue
 from .choices import AwardEvent, Subject

@@ -14,9 +14,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from gongzhi.accounts.scope import area_codes_for, has_role
-from gongzhi.areas.models import Area, Level, prefix_q, scope_q
-from gongzhi.lib.errors import DomainError, Forbidden
+from gongzhi.areas.models import Area, Level
+from gongzhi.kernel.codes import prefix_q, scope_q
+from gongzhi.kernel.errors import DomainError, Forbidden
+from gongzhi.kernel.jurisdiction import area_codes_for, has_role
 from gongzhi.people.models import Household, Person
 
 from . import civic, rules

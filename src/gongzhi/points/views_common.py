@@ -4,8 +4,9 @@ reach, and which actions a user may take on a declaration or an appeal."""
 from django.db.models import Q
 from django.http import Http404
 
-from gongzhi.accounts.scope import area_codes_for, grants_of, has_role, resident_link_of
-from gongzhi.areas.models import Area, scope_q
+from gongzhi.areas.models import Area
+from gongzhi.kernel.codes import scope_q
+from gongzhi.kernel.jurisdiction import area_codes_for, grants_of, has_role, resident_link_of
 
 from . import catalogue, rules
 from .choices import AppealStatus, DeclarationStatus

@@ -6,8 +6,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from gongzhi.lib.errors import DomainError
-from gongzhi.lib.pages import run_form_service
+from gongzhi.kernel.errors import DomainError
+from gongzhi.kernel.pages import run_form_service
 
 from . import catalogue, ledger, selectors, services
 from .choices import EntryKind

@@ -14,10 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from gongzhi.accounts.scope import area_codes_for, has_role
-from gongzhi.areas.models import Area, Level, scope_q
-from gongzhi.lib.errors import DomainError, Forbidden
-from gongzhi.lib.pages import run_action, run_form_service
+from gongzhi.areas.models import Area, Level
+from gongzhi.kernel.codes import scope_q
+from gongzhi.kernel.errors import DomainError, Forbidden
+from gongzhi.kernel.jurisdiction import area_codes_for, has_role
+from gongzhi.kernel.pages import run_action, run_form_service
 
 from . import rules, shop
 from .choices import RedemptionStatus, RewardKind

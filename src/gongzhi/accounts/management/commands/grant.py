@@ -2,9 +2,10 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from gongzhi.accounts.models import Department, Role
+from gongzhi.accounts.models import Department
 from gongzhi.accounts.services import user_grant_role
-from gongzhi.lib.errors import DomainError
+from gongzhi.kernel.errors import DomainError
+from gongzhi.kernel.roles import Role
 
 
 class Command(BaseCommand):

@@ -2,9 +2,9 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from gongzhi.accounts.models import Role
 from gongzhi.accounts.services import user_revoke_role
-from gongzhi.lib.errors import DomainError
+from gongzhi.kernel.errors import DomainError
+from gongzhi.kernel.roles import Role
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from gongzhi.areas import national
 from gongzhi.areas.models import Level
 from gongzhi.areas.services import areas_import_national
-from gongzhi.lib.errors import DomainError
+from gongzhi.kernel.errors import DomainError
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from gongzhi.areas.services import areas_make_grids
-from gongzhi.lib.errors import DomainError
+from gongzhi.kernel.errors import DomainError
 
 
 class Command(BaseCommand):

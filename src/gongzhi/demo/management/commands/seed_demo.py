@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from gongzhi.accounts.models import Department, Role, RoleGrant
+from gongzhi.accounts.models import Department, RoleGrant
 from gongzhi.accounts.services import department_create, user_grant_role
 from gongzhi.areas.models import Area, Level
 from gongzhi.areas.services import areas_import_national, areas_make_grids
@@ -16,7 +16,8 @@ from gongzhi.demo import data
 from gongzhi.demo.cases import seed_cases
 from gongzhi.demo.people import seed_people
 from gongzhi.demo.points import seed_points
-from gongzhi.lib.errors import DomainError
+from gongzhi.kernel.errors import DomainError
+from gongzhi.kernel.roles import Role
 
 
 class Command(BaseCommand):

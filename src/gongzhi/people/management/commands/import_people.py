@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from gongzhi.lib.errors import DomainError
+from gongzhi.kernel.errors import DomainError
 from gongzhi.people.excel_import import ImportRejected, people_import
 
 

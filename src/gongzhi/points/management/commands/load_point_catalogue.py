@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from gongzhi.lib.errors import DomainError
+from gongzhi.kernel.errors import DomainError
 from gongzhi.points.catalogue_data import load
 from gongzhi.points.choices import AwardEvent
 
