@@ -251,7 +251,7 @@ def _pinned(world: World, maker: HeadMaker, rng, now: datetime) -> list[Head]:
 
 def _accounts(heads: list[Head], world: World, rng) -> int:
     """Everyone who reported through 随手拍/小程序 has the account phone sign-in would have made
-    (accounts/phone.py: username r<person>, resident of their grid, linked to the registry
+    (people/resident_login.py: username r<person>, resident of their grid, linked to the registry
     person, no password); returns how many were made."""
     wanted = {h.reporter.pk: h.reporter for h in heads if h.needs_account}
     first: dict[int, datetime] = {}

@@ -48,7 +48,7 @@ def test_sign_in_creates_a_linked_resident(villager):
 
 
 def test_second_sign_in_reuses_the_account(villager):
-    from gongzhi.accounts.phone import phone_code_send, phone_code_verify
+    from gongzhi.people.resident_login import phone_code_send, phone_code_verify
 
     phone_code_send(phone=PHONE)
     first = phone_code_verify(phone=PHONE, code=last_code())

@@ -11,14 +11,16 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from gongzhi.accounts.models import PhoneCode, ResidentLink, User
+from gongzhi.accounts.services import guarded_check, user_grant_role
 from gongzhi.audit.services import audit_record
 from gongzhi.kernel.crypto import blind_index, constant_time_equal, hmac_key, hmac_sm3
 from gongzhi.kernel.errors import AuthFailed, DomainError
 from gongzhi.kernel.identity import check_phone
+from gongzhi.kernel.roles import Role
 from gongzhi.notices.sms import send_sms
 
-from .models import PhoneCode, ResidentLink, Role, User
-from .services import guarded_check, user_grant_role
+from .models import Person
 
 CODE_MINUTES = 5
 RESEND_SECONDS = 60
@@ -33,8 +35,6 @@ def _digest(phone_index: str, code: str) -> str:
 def _person_for(phone: str):
     """The registry person with this phone: an adult first, then the oldest (shared family phones)."""
     from datetime import date
-
-    from gongzhi.people.models import Person
 
     people = list(Person.objects.filter(phone_index=blind_index(phone)).order_by("birth_date"))
     adults = [p for p in people if (date.today() - p.birth_date).days >= 18 * 365]

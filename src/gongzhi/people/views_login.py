@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 
 from gongzhi.kernel.errors import DomainError
 
-from . import phone as phone_service
+from . import resident_login as phone_service
 
 _BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -30,4 +30,4 @@ def phone_login(request):
             login(request, user, backend=_BACKEND)
             messages.success(request, f"{user.display_name}，您好。")
             return redirect("cases:my_cases")
-    return render(request, "accounts/phone_login.html", context, status=400 if context.get("error") else 200)
+    return render(request, "people/phone_login.html", context, status=400 if context.get("error") else 200)
