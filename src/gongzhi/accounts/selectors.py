@@ -10,16 +10,6 @@ from gongzhi.kernel.roles import Role
 from .models import Department, RoleGrant
 
 
-def grid_workers_of(area: Area):
-    """Grid workers whose grant is on this grid (or this microgrid's grid)."""
-    codes = [area.code] + ([area.code[:15]] if area.level == Level.MICROGRID else [])
-    return (
-        RoleGrant.objects.filter(role=Role.GRID_WORKER, area_id__in=codes)
-        .select_related("user", "area")
-        .order_by("user__username")
-    )
-
-
 def staff_in(area: Area):
     """Every grant in the subtree of an area, for the area page's staff list."""
     return RoleGrant.objects.filter(prefix_q("area_id", area.code)).select_related(

@@ -3,7 +3,6 @@
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
-from gongzhi.accounts.selectors import grid_workers_of
 from gongzhi.kernel.errors import DomainError
 
 from . import selectors, services
@@ -91,7 +90,7 @@ def _detail(area: Area) -> dict:
         "child_count": area.children.count(),
         "center": [area.center_lat, area.center_lng] if area.center_lat is not None else None,
         "boundary": area.boundary,
-        "grid_workers": [g.user.display_name for g in grid_workers_of(area)] if area.is_grid else [],
+        "grid_workers": [u.display_name for u in selectors.grid_workers_of(area)] if area.is_grid else [],
     }
 
 

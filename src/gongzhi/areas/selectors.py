@@ -2,6 +2,8 @@
 
 from django.db.models import Count, Q
 
+from gongzhi.kernel.roles import Role
+
 from .models import Area, Level
 
 
@@ -46,3 +48,14 @@ def search_areas(user, text: str, limit: int = 20):
     if not text:
         return Area.objects.none()
     return Area.objects.visible_to(user).filter(Q(name__contains=text) | Q(code__startswith=text))[:limit]
+
+
+def grid_workers_of(area: Area) -> list:
+    """Users who hold the grid worker role on this grid (or on this 微网格's grid). Users reach
+    areas through the `grants` contract of the floor (kernel.jurisdiction), so areas need not
+    import accounts."""
+    from django.contrib.auth import get_user_model
+
+    codes = [area.code] + ([area.code[:15]] if area.level == Level.MICROGRID else [])
+    users = get_user_model().objects.filter(grants__role=Role.GRID_WORKER, grants__area_id__in=codes)
+    return list(users.distinct().order_by("username"))

@@ -1,0 +1,8 @@
+from ninja import Router
+
+router = Router(tags=["样例"])
+
+
+@router.get("/ping", auth=None)
+def ping(request):
+    return {"pong": True}
