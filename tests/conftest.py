@@ -77,6 +77,16 @@ def pytest_configure(config):
     clock_instant()  # a malformed instant stops the run before any test
 
 
+def pytest_collection_modifyitems(config, items):
+    # Under pytest-xdist (`make test` runs `-n auto --dist loadgroup`) the browser tests share one
+    # worker, so one demo server is built per run, not one per worker.
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
+
+
 def pytest_report_header(config):
     instant = clock_instant()
     return f"test clock: every test starts at {instant.isoformat()}" if instant else None
