@@ -29,8 +29,11 @@ demo: install
 	trap 'kill $$huey 2>/dev/null' EXIT INT TERM; \
 	GONGZHI_DEMO=1 $(BIN)/gongzhi runserver $(HOST):$(PORT)
 
+# Tests run in parallel with pytest-xdist, one worker per core; PYTEST_WORKERS=0 runs them in one
+# process (needed for --pdb). Extra pytest arguments go in PYTEST_ARGS.
+PYTEST_WORKERS ?= auto
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check src tests bench

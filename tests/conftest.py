@@ -8,11 +8,18 @@ Who may see what (design.md §4.9):
 - resident  resident of 贺集村第1网格: their own grid's area only.
 - guodian   staff of 郭店村 (420822103206, under 纪山镇): the outsider — sees nothing of 高阳镇.
 - auditor   auditor of 沙洋县: reads the audit trail; nobody else can.
+
+The test clock: set GONGZHI_TEST_CLOCK to an instant with its offset (for example
+2027-01-01T00:00:30+08:00) and every test, the session's database set-up and the browser tests'
+demo server start at that instant (see "The test clock" below).
 """
 
+import os
 from dataclasses import dataclass
+from datetime import datetime
 
 import pytest
+import time_machine
 from django.test import Client
 from django.utils import timezone
 
@@ -32,8 +39,90 @@ GUODIAN = "420822103206"
 PASSWORD = "Test@Pass2026"
 
 
+# -- The test clock -------------------------------------------------------------------------------
+# No test may depend on the wall clock unless it sets it. To prove it, the suite runs with the clock
+# started at awkward instants (CI: a year/quarter/month boundary, and the last 30 seconds of a
+# quarter), through time-machine:
+# - Why time-machine rather than libfaketime: it patches the clock inside the Python process only,
+#   is a pip package in the `test` extras, and each travel is undone at the end of its test.
+#   libfaketime needs a Debian package and LD_PRELOAD, and would skew every child process too
+#   (Chromium, the PostgreSQL client), while the PostgreSQL server would keep the real time.
+# - Why tick=True: each test starts at the instant and the clock then runs, so durations stay
+#   positive, timestamps taken one after another stay ordered (audit chain, timelines, "latest
+#   first" lists) and windows such as the login lockout or a second factor's step still elapse.
+#   A test that needs a still clock or another date travels again inside (decorator or the
+#   `time_machine` fixture); the innermost travel wins.
+# - Only Python's clock moves. Nothing in the code may take "now" from the database (Now(),
+#   CURRENT_TIMESTAMP, DEFAULT now()); `auto_now` fields are filled in by Django, in Python.
+CLOCK_ENV = "GONGZHI_TEST_CLOCK"
+
+
+def clock_instant() -> datetime | None:
+    """The instant GONGZHI_TEST_CLOCK asks for, or None when the tests run on the real clock."""
+    value = os.environ.get(CLOCK_ENV, "").strip()
+    if not value:
+        return None
+    try:
+        instant = datetime.fromisoformat(value)
+    except ValueError:
+        instant = None
+    # An explicit offset, so the instant means the same on a machine in any time zone. A fixed
+    # offset (not a zone name) also keeps time-machine from changing the process's TZ.
+    if instant is None or instant.utcoffset() is None:
+        raise pytest.UsageError(f"{CLOCK_ENV}={value!r}：请写带时差的时刻，例如 2027-01-01T00:00:30+08:00")
+    return instant
+
+
+def pytest_configure(config):
+    clock_instant()  # a malformed instant stops the run before any test
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """Under pytest-xdist (`make test` runs `-n auto`) the browser tests share one worker, so a run
+    builds one demo server, not one per worker; every other test is dealt out one by one.
+    (xdist's `--dist loadgroup` would say the same with a mark, but it works by rewriting test ids,
+    which pytest 9.2 no longer honours: pytest-dev/pytest-xdist#1386.)"""
+    if config.getvalue("dist") not in ("load", "loadgroup"):
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class BrowserTestsTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "tests/browser" if nodeid.startswith("tests/browser/") else nodeid
+
+    return BrowserTestsTogether(config, log)
+
+
+def pytest_report_header(config):
+    instant = clock_instant()
+    return f"test clock: every test starts at {instant.isoformat()}" if instant else None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_clock():
+    """Session fixtures (the test database, the demo server) start at the instant too."""
+    instant = clock_instant()
+    if instant is None:
+        yield None
+        return
+    with time_machine.travel(instant, tick=True):
+        yield instant
+
+
+@pytest.fixture(autouse=True)
+def _test_clock(request, _session_clock):
+    """Each test (with its fixtures) starts at the instant, after whatever ran before it."""
+    # A test marked @pytest.mark.time_machine(...) has set its own clock, before this fixture.
+    if _session_clock is None or request.node.get_closest_marker("time_machine"):
+        yield
+        return
+    with time_machine.travel(_session_clock, tick=True):
+        yield
+
+
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(_session_clock, django_db_setup, django_db_blocker):
     """Import the real national subtree of 沙洋县 once per run, with 2 grids per village."""
     with django_db_blocker.unblock():
         areas_import_national(code=COUNTY)

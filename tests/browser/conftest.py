@@ -1,7 +1,8 @@
 """A real demo server for browser tests: `gongzhi migrate` + `seed_demo` + `runserver` in a subprocess.
 
 It runs on the same engine as the test run (a temporary SQLite file, or a temporary
-PostgreSQL database when DATABASE_URL is set), exactly as `make demo` builds it.
+PostgreSQL database when DATABASE_URL is set), exactly as `make demo` builds it. With the test clock
+set (GONGZHI_TEST_CLOCK, see tests/conftest.py) it is built and served on that clock too.
 """
 
 import os
@@ -10,11 +11,16 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 import uuid
+from datetime import datetime, timedelta
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+
+from tests.conftest import clock_instant
 
 CHROMIUM = os.environ.get("GONGZHI_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -44,6 +50,52 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+# The `gongzhi` command on a travelled clock: the child starts time-machine before Django loads, then
+# runs the command as `gongzhi` would. The clock is set here, from test code; the product never reads
+# a test variable.
+_CLOCKED_MAIN = (
+    "import sys\n"
+    "from datetime import datetime\n"
+    "import time_machine\n"
+    "time_machine.travel(datetime.fromisoformat(sys.argv[1]), tick=True).start()\n"
+    "sys.argv = ['gongzhi', *sys.argv[2:]]\n"
+    "from gongzhi.__main__ import main\n"
+    "main()\n"
+)
+
+
+class DemoClock:
+    """The demo build starts at the test clock's instant and its clock then runs on through the
+    migration, the seeding and the server, as for a demo built at that instant: each child starts
+    where the previous one left off (an instant plus the real time elapsed since the build began)."""
+
+    def __init__(self, instant: datetime | None):
+        self.instant = instant
+        self.began = time.monotonic()
+
+    def now(self) -> datetime | None:
+        if self.instant is None:
+            return None
+        return self.instant + timedelta(seconds=time.monotonic() - self.began)
+
+    def command(self, *args: str) -> list[str]:
+        now = self.now()
+        if now is None:
+            return [sys.executable, "-m", "gongzhi", *args]
+        return [sys.executable, "-c", _CLOCKED_MAIN, now.isoformat(), *args]
+
+
+def _assert_served_on_the_clock(url: str, clock: DemoClock) -> None:
+    """The server's Date header proves it runs on the travelled clock, not the machine's."""
+    if clock.instant is None:
+        return
+    with urllib.request.urlopen(f"{url}/login/", timeout=10) as response:
+        served = parsedate_to_datetime(response.headers["Date"])
+    assert clock.instant - timedelta(seconds=1) <= served <= clock.now() + timedelta(seconds=1), (
+        f"演示服务器的时钟 {served} 不在测试时钟 {clock.instant} 之后"
+    )
+
+
 def _pg(url: str, sql: str) -> None:
     import psycopg
 
@@ -63,15 +115,15 @@ def demo_server(tmp_path_factory):
         name = f"gongzhi_e2e_{uuid.uuid4().hex[:8]}"
         _pg(pg_url, f"CREATE DATABASE {name}")
         env["DATABASE_URL"] = urlunsplit(urlsplit(pg_url)._replace(path=f"/{name}"))
-    gongzhi = [sys.executable, "-m", "gongzhi"]
-    subprocess.run([*gongzhi, "migrate", "--noinput", "-v", "0"], env=env, check=True)
+    clock = DemoClock(clock_instant())
+    subprocess.run(clock.command("migrate", "--noinput", "-v", "0"), env=env, check=True)
     # 3,000 people keep the browser run quick; `make demo` seeds the full 20,000.
     seeded = subprocess.run(
-        [*gongzhi, "seed_demo", "--persons", "3000"], env=env, check=True, capture_output=True, text=True
+        clock.command("seed_demo", "--persons", "3000"), env=env, check=True, capture_output=True, text=True
     )
     port = _free_port()
     server = subprocess.Popen(
-        [*gongzhi, "runserver", f"127.0.0.1:{port}", "--noreload"],
+        clock.command("runserver", f"127.0.0.1:{port}", "--noreload"),
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -86,6 +138,7 @@ def demo_server(tmp_path_factory):
                 if time.monotonic() > deadline or server.poll() is not None:
                     raise RuntimeError("演示服务器未能启动") from None
                 time.sleep(0.2)
+        _assert_served_on_the_clock(f"http://127.0.0.1:{port}", clock)
         yield {"url": f"http://127.0.0.1:{port}", "seed_output": seeded.stdout}
     finally:
         server.terminate()

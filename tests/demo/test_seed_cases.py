@@ -7,8 +7,10 @@ mediator of 贺集村, so the cases pinned to demo accounts land on them."""
 import re
 from collections import Counter
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -22,7 +24,7 @@ from gongzhi.cases.services import case_submit
 from gongzhi.cases.sweep import cases_sweep
 from gongzhi.demo.case_story import level_of
 from gongzhi.demo.case_world import EAST, NORTH, SOUTH, WEST
-from gongzhi.demo.cases import seed_cases
+from gongzhi.demo.cases import _number, seed_cases
 from gongzhi.demo.people import seed_people
 from gongzhi.kernel.roles import CENTRE_ROLES, Role
 
@@ -157,7 +159,7 @@ def test_numbers_continue_into_the_next_intake(seeded, personas):
     numbers = Counter()
     for number, created in Case.objects.order_by("created_at", "pk").values_list("number", "created_at"):
         year, seq = NUMBER.match(number).groups()
-        assert int(year) == created.astimezone(UTC).year
+        assert int(year) == timezone.localtime(created).year  # the Beijing year, as intake numbers
         numbers[int(year)] += 1
         assert int(seq) == numbers[int(year)]  # no gaps, in time order
     for year, count in numbers.items():
@@ -165,8 +167,21 @@ def test_numbers_continue_into_the_next_intake(seeded, personas):
     case = case_submit(actor=personas.resident, data={
         "kind": "sanitation", "description": "村口垃圾池满了好几天没人清运。", "area_code": HEJI_GRID1,
         "address": "贺集村一组村口"})  # fmt: skip
-    year = timezone.now().year
+    year = timezone.localdate().year
     assert case.number == f"420822-{year}-{numbers[year] + 1:06d}"
+
+
+def test_seeded_numbers_take_the_beijing_year_as_intake_does(db):
+    """00:30 on 1 January in Beijing is still 31 December in UTC: the seeded case is numbered in the
+    new year, as case_submit would number it, so the next intake continues the same counter."""
+    late, early = (SimpleNamespace(created_at=datetime(2026, 12, 31, h, 30, tzinfo=UTC)) for h in (15, 16))
+    _number([late, early], COUNTY)
+    assert (late.number, early.number) == ("420822-2026-000001", "420822-2027-000001")
+    with time_machine.travel(datetime(2026, 12, 31, 16, 45, tzinfo=UTC), tick=False):
+        case = case_submit(actor=make_user("newyear", "resident", HEJI_GRID1), data={
+            "kind": "sanitation", "description": "新年第一天村口垃圾池满了。", "area_code": HEJI_GRID1,
+            "address": "贺集村一组村口"})  # fmt: skip
+    assert case.number == "420822-2027-000002"
 
 
 def test_statistics_read_like_the_seeds(seeded):

@@ -13,7 +13,7 @@ import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from itertools import accumulate
 from zoneinfo import ZoneInfo
 
@@ -293,14 +293,14 @@ def _accounts(heads: list[Head], world: World, rng) -> int:
 
 def _number(heads: list[Head], county: str) -> None:
     """Numbers in time order from the county's counters, which end where the next intake starts.
-    The year is taken as intake takes it (services.next_number: timezone.now().year, UTC)."""
-    years = sorted({h.created_at.astimezone(UTC).year for h in heads})
+    The year is taken as intake takes it: the Beijing year (cases.services.case_submit)."""
+    years = sorted({timezone.localtime(h.created_at).year for h in heads})
     last = {}
     for year in years:
         counter, _ = CaseCounter.objects.select_for_update().get_or_create(county_code=county, year=year)
         last[year] = counter.last
     for h in heads:
-        year = h.created_at.astimezone(UTC).year
+        year = timezone.localtime(h.created_at).year
         last[year] += 1
         h.number = f"{county}-{year}-{last[year]:06d}"
     for year in years:
