@@ -8,7 +8,7 @@ from gongzhi.kernel.jurisdiction import department_ids_of
 from gongzhi.kernel.scoping import AreaScopedQuerySet
 
 from .choices import Action, Category, Channel, Concern, Kind, Rating, Status, Supervision, Urgency
-from .mediation_models import JudicialConfirmation, Mediation, MediationSession, Workroom  # noqa: F401
+from .mediation.models import JudicialConfirmation, Mediation, MediationSession, Workroom  # noqa: F401
 from .rules import AREA_READ_ROLES
 
 
