@@ -121,16 +121,33 @@ def _parties(case: Case, parties: list, actor) -> None:
         )
 
 
-@transaction.atomic
 def case_submit(
     *, actor, data: dict, photos: list[tuple[str, bytes]] = (), idempotency_key: str = ""
 ) -> Case:
     """Register a case from any channel. A re-sent report with the same key returns the first case."""
-    key = (idempotency_key or "").strip()[:64]
-    if key and actor is not None:
-        existing = Case.objects.filter(reporter_user=actor, idempotency_key=key).first()
+    return case_submit_once(actor=actor, data=data, photos=photos, idempotency_key=idempotency_key)[0]
+
+
+def _first_sent(actor, key: str) -> Case | None:
+    """The case this account already sent with this key, if any."""
+    return Case.objects.filter(submitted_by=actor, idempotency_key=key).first()
+
+
+@transaction.atomic
+def case_submit_once(
+    *, actor, data: dict, photos: list[tuple[str, bytes]] = (), idempotency_key: str = ""
+) -> tuple[Case, bool]:
+    """case_submit, also telling whether the case was created now (False: a repeat of the key).
+
+    The key is unique per submitting account, whatever the channel (a resident's app, a grid
+    worker's phone, staff registering a hotline call). Two requests racing with one key both miss
+    the lookup below; the database's unique constraint then refuses the second insert, which rolls
+    back to its savepoint (number included) and answers with the first case."""
+    key = (idempotency_key or "").strip()[:64] if actor is not None else ""
+    if key:
+        existing = _first_sent(actor, key)
         if existing is not None:
-            return existing
+            return existing, False
     clean = clean_intake(data, actor=actor)
     from gongzhi.kernel.jurisdiction import has_role
 
@@ -147,27 +164,36 @@ def case_submit(
     accept_due, resolve_due = deadlines.due_dates(clean["kind"], clean["urgency"], "village", now)
     reporter_person = resident_person(actor) if actor is not None and not staff else None
     phone = clean["contact_phone"]
-    case = Case.objects.create(
-        number=next_number(clean["area"].code[:6], timezone.localtime(now).year),  # the Beijing year
-        **{
-            k: clean[k] for k in ("channel", "kind", "category", "title", "description", "urgency", "concern")
-        },
-        area=clean["area"],
-        handling_area=village,
-        lat=clean["lat"],
-        lng=clean["lng"],
-        address=clean["address"],
-        reporter_user=None if staff and clean["channel"] in STAFF_CHANNELS else actor,
-        reporter_person=reporter_person,
-        anonymous=clean["anonymous"],
-        contact_name=clean["contact_name"],
-        contact_phone_cipher=encrypt(phone) if phone else "",
-        contact_phone_masked=mask_phone(phone),
-        accept_due=accept_due,
-        resolve_due=resolve_due,
-        idempotency_key=key if actor is not None else "",
-        created_at=now,
-    )
+    try:
+        with transaction.atomic():
+            case = Case.objects.create(
+                number=next_number(clean["area"].code[:6], timezone.localtime(now).year),  # the Beijing year
+                **{
+                    k: clean[k]
+                    for k in ("channel", "kind", "category", "title", "description", "urgency", "concern")
+                },
+                area=clean["area"],
+                handling_area=village,
+                lat=clean["lat"],
+                lng=clean["lng"],
+                address=clean["address"],
+                reporter_user=None if staff and clean["channel"] in STAFF_CHANNELS else actor,
+                reporter_person=reporter_person,
+                anonymous=clean["anonymous"],
+                contact_name=clean["contact_name"],
+                contact_phone_cipher=encrypt(phone) if phone else "",
+                contact_phone_masked=mask_phone(phone),
+                accept_due=accept_due,
+                resolve_due=resolve_due,
+                submitted_by=actor,
+                idempotency_key=key,
+                created_at=now,
+            )
+    except IntegrityError:
+        first = _first_sent(actor, key) if key else None
+        if first is None:
+            raise
+        return first, False
     _parties(case, clean["parties"], actor)
     event = CaseEvent.objects.create(
         case=case, action=Action.SUBMIT, actor=actor, actor_name=_name(actor), to_status=Status.SUBMITTED,
@@ -177,7 +203,7 @@ def case_submit(
     audit_record(actor=actor, action="cases.submit", object_type="case", object_id=case.pk, area_code=case.area_id,
                  details={"number": case.number, "channel": case.channel})  # fmt: skip
     notify_centre(case, f"新{Kind(case.kind).label}待受理：{case.title}", kind="new_case")
-    return case
+    return case, True
 
 
 def resident_person(user) -> Person | None:
