@@ -1,5 +1,7 @@
 """Intake: every channel becomes one Case. Transitions live in workflow.py."""
 
+from functools import partial
+
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -212,11 +214,25 @@ def resident_person(user) -> Person | None:
 
 
 def save_photos(case: Case, event: CaseEvent, encoded) -> None:
-    """Store re-encoded photos; names carry the event, never the uploader's file name."""
+    """Record re-encoded photos; names carry the event, never the uploader's file name.
+
+    The rows are written now, the files only once the transaction commits. Django has no hook for a
+    rollback, and the rollback may come after this service returned (the 说事箱 batch is one
+    transaction for all its slips), so a file written here could outlive the case it belongs to.
+    Writing after commit leaves nothing behind a rolled-back request; the price is a moment after
+    commit when a row has no file yet, which the photo view answers with 404."""
     for index, (_, content, width, height) in enumerate(encoded, start=1):
         photo = CasePhoto(case=case, event=event, width=width, height=height)
-        photo.image.save(f"{event.pk}-{index}.jpg", ContentFile(content), save=False)
+        photo.image.name = photo.image.field.generate_filename(photo, f"{event.pk}-{index}.jpg")
         photo.save()
+        transaction.on_commit(partial(_write_photo, photo.pk, photo.image.name, content))
+
+
+def _write_photo(photo_id: int, name: str, content: bytes) -> None:
+    """Store a committed photo's file under the name its row already holds."""
+    stored = CasePhoto._meta.get_field("image").storage.save(name, ContentFile(content))
+    if stored != name:  # a stray file held the name: the storage chose another, so follow it
+        CasePhoto.objects.filter(pk=photo_id).update(image=stored)
 
 
 def _name(user) -> str:

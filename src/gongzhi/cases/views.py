@@ -276,6 +276,10 @@ def photo(request, pk: int, photo_id: int):
 
     case = get_object_or_404(Case.objects.visible_to(request.user), pk=pk)
     item = get_object_or_404(case.photos.all(), pk=photo_id)
-    response = FileResponse(item.image.open("rb"), content_type="image/jpeg")
+    try:
+        handle = item.image.open("rb")
+    except FileNotFoundError:  # written after commit (services.save_photos): not there yet, or lost
+        raise Http404 from None
+    response = FileResponse(handle, content_type="image/jpeg")
     response["Cache-Control"] = "private, max-age=3600"
     return response
