@@ -165,7 +165,9 @@ def test_non_image_upload_is_refused(client, personas):
     assert Case.objects.get(pk=case["id"]).photos.count() == 0
 
 
-def test_photo_is_reencoded_without_exif(client, personas, tmp_path, settings):
+def test_photo_is_reencoded_without_exif(
+    client, personas, tmp_path, settings, django_capture_on_commit_callbacks
+):
     import io
 
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -181,9 +183,10 @@ def test_photo_is_reencoded_without_exif(client, personas, tmp_path, settings):
     resident = Api(client, "resident")
     case = resident.post("/cases/", REPORT).json()
     upload = SimpleUploadedFile("IMG_0001.jpg", raw.getvalue(), content_type="image/jpeg")
-    response = client.post(
-        f"/api/v1/cases/{case['id']}/photos", {"photos": [upload]}, headers=resident.headers
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the file is written after commit
+        response = client.post(
+            f"/api/v1/cases/{case['id']}/photos", {"photos": [upload]}, headers=resident.headers
+        )
     assert response.status_code == 200, response.content
     stored = Case.objects.get(pk=case["id"]).photos.get()
     data = stored.image.read()

@@ -17,7 +17,7 @@ from django.utils import timezone
 from docx import Document
 
 from gongzhi.audit.models import AuditEvent
-from gongzhi.cases.mediation_models import Mediation, MediationStatus, Workroom
+from gongzhi.cases.mediation.models import Mediation, MediationStatus, Workroom
 from gongzhi.cases.models import Case
 from gongzhi.kernel.crypto import decrypt
 

@@ -134,11 +134,14 @@ def test_merged_reporter_hears_the_result(personas):
     assert any("合并办理" in t and "已办结" in t for t in texts)
 
 
-def test_photos_are_served_only_within_scope(personas, settings, tmp_path):
+def test_photos_are_served_only_within_scope(
+    personas, settings, tmp_path, django_capture_on_commit_callbacks
+):
     settings.MEDIA_ROOT = tmp_path
     client = personas.client("resident")
-    client.post("/my/report/", {"kind": "sanitation", "description": "村口垃圾堆了一个星期没人清运。",
-                                "area_code": HEJI_GRID1, "address": "村口", "photos": [jpeg()]})  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):  # the file is written once the case commits
+        client.post("/my/report/", {"kind": "sanitation", "description": "村口垃圾堆了一个星期没人清运。",
+                                    "area_code": HEJI_GRID1, "address": "村口", "photos": [jpeg()]})  # fmt: skip
     photo = Case.objects.get().photos.get()
     for who, status in (("resident", 200), ("heji", 200), ("gaoyang", 200), ("guodian", 404)):
         response = personas.client(who).get(photo.url)

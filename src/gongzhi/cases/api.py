@@ -13,7 +13,7 @@ from gongzhi.kernel.jurisdiction import has_role
 from . import rules, selectors, workflow
 from .choices import Action
 from .models import Case
-from .services import MAX_PHOTOS, case_submit, save_photos
+from .services import MAX_PHOTOS, case_submit_once, save_photos
 
 router = Router(tags=["事件"])
 stats_router = Router(tags=["统计"])
@@ -159,9 +159,8 @@ def case_create(request, payload: CaseIn):
     key = request.headers.get("Idempotency-Key", "")
     data = payload.dict()
     data["parties"] = [p for p in data["parties"]]
-    before = Case.objects.filter(reporter_user=request.user, idempotency_key=key).exists() if key else False
-    case = case_submit(actor=request.user, data=data, idempotency_key=key)
-    return HttpStatus(200 if before else 201, case_out(case, request.user))
+    case, created = case_submit_once(actor=request.user, data=data, idempotency_key=key)
+    return HttpStatus(201 if created else 200, case_out(case, request.user))
 
 
 @router.get("/", response=CasePage, summary="事件列表与工作队列（pending/todo/due_soon/overdue/supervised）")

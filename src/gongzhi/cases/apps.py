@@ -10,8 +10,8 @@ class CasesConfig(registry.GongzhiApp):  # the module name keeps Django's app-co
     urls = (("", "gongzhi.cases.urls"),)
     api_routers = (
         ("/cases", "gongzhi.cases.api:router"),
-        ("/cases", "gongzhi.cases.mediation_api:case_router"),
-        ("/mediation", "gongzhi.cases.mediation_api:router"),
+        ("/cases", "gongzhi.cases.mediation.api:case_router"),
+        ("/mediation", "gongzhi.cases.mediation.api:router"),
         ("/stats", "gongzhi.cases.api:stats_router"),
     )
     nav = (

@@ -1,5 +1,7 @@
 """Page forms for cases; they parse, services decide."""
 
+import uuid
+
 from django import forms
 
 from .choices import Category, Channel, Concern, Kind, Rating, Supervision, Urgency
@@ -7,6 +9,13 @@ from .choices import Category, Channel, Concern, Kind, Rating, Supervision, Urge
 
 def _blank(enum, label="—"):
     return [("", label)] + list(enum.choices)
+
+
+def submit_token(request) -> str:
+    """The one-off token a page form carries as its Idempotency-Key: a double submit (or a retry after
+    a dropped connection) sends the same token, so it makes one case. Kept when the form is shown
+    again with errors, fresh on every new form."""
+    return (request.POST.get("idempotency_key") or "").strip()[:32] or uuid.uuid4().hex
 
 
 class IntakeForm(forms.Form):

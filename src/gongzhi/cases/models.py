@@ -8,7 +8,7 @@ from gongzhi.kernel.jurisdiction import department_ids_of
 from gongzhi.kernel.scoping import AreaScopedQuerySet
 
 from .choices import Action, Category, Channel, Concern, Kind, Rating, Status, Supervision, Urgency
-from .mediation_models import JudicialConfirmation, Mediation, MediationSession, Workroom  # noqa: F401
+from .mediation.models import JudicialConfirmation, Mediation, MediationSession, Workroom  # noqa: F401
 from .rules import AREA_READ_ROLES
 
 
@@ -122,6 +122,17 @@ class Case(models.Model):
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged"
     )
+    # The account that sent the intake: the resident, or the staff member registering a call or a
+    # visit on someone's behalf. An Idempotency-Key is unique per submitting account on every channel
+    # (reporter_user is empty for staff intake, so it cannot carry the key).
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     idempotency_key = models.CharField(max_length=64, blank=True)
     version = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField("登记时间", db_index=True)
@@ -140,9 +151,9 @@ class Case(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["reporter_user", "idempotency_key"],
+                fields=["submitted_by", "idempotency_key"],
                 condition=~Q(idempotency_key=""),
-                name="case_idempotency",
+                name="case_submitter_idempotency",
             )
         ]
 

@@ -1,5 +1,7 @@
 """Intake: every channel becomes one Case. Transitions live in workflow.py."""
 
+from functools import partial
+
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -121,16 +123,33 @@ def _parties(case: Case, parties: list, actor) -> None:
         )
 
 
-@transaction.atomic
 def case_submit(
     *, actor, data: dict, photos: list[tuple[str, bytes]] = (), idempotency_key: str = ""
 ) -> Case:
     """Register a case from any channel. A re-sent report with the same key returns the first case."""
-    key = (idempotency_key or "").strip()[:64]
-    if key and actor is not None:
-        existing = Case.objects.filter(reporter_user=actor, idempotency_key=key).first()
+    return case_submit_once(actor=actor, data=data, photos=photos, idempotency_key=idempotency_key)[0]
+
+
+def _first_sent(actor, key: str) -> Case | None:
+    """The case this account already sent with this key, if any."""
+    return Case.objects.filter(submitted_by=actor, idempotency_key=key).first()
+
+
+@transaction.atomic
+def case_submit_once(
+    *, actor, data: dict, photos: list[tuple[str, bytes]] = (), idempotency_key: str = ""
+) -> tuple[Case, bool]:
+    """case_submit, also telling whether the case was created now (False: a repeat of the key).
+
+    The key is unique per submitting account, whatever the channel (a resident's app, a grid
+    worker's phone, staff registering a hotline call). Two requests racing with one key both miss
+    the lookup below; the database's unique constraint then refuses the second insert, which rolls
+    back to its savepoint (number included) and answers with the first case."""
+    key = (idempotency_key or "").strip()[:64] if actor is not None else ""
+    if key:
+        existing = _first_sent(actor, key)
         if existing is not None:
-            return existing
+            return existing, False
     clean = clean_intake(data, actor=actor)
     from gongzhi.kernel.jurisdiction import has_role
 
@@ -147,27 +166,36 @@ def case_submit(
     accept_due, resolve_due = deadlines.due_dates(clean["kind"], clean["urgency"], "village", now)
     reporter_person = resident_person(actor) if actor is not None and not staff else None
     phone = clean["contact_phone"]
-    case = Case.objects.create(
-        number=next_number(clean["area"].code[:6], timezone.localtime(now).year),  # the Beijing year
-        **{
-            k: clean[k] for k in ("channel", "kind", "category", "title", "description", "urgency", "concern")
-        },
-        area=clean["area"],
-        handling_area=village,
-        lat=clean["lat"],
-        lng=clean["lng"],
-        address=clean["address"],
-        reporter_user=None if staff and clean["channel"] in STAFF_CHANNELS else actor,
-        reporter_person=reporter_person,
-        anonymous=clean["anonymous"],
-        contact_name=clean["contact_name"],
-        contact_phone_cipher=encrypt(phone) if phone else "",
-        contact_phone_masked=mask_phone(phone),
-        accept_due=accept_due,
-        resolve_due=resolve_due,
-        idempotency_key=key if actor is not None else "",
-        created_at=now,
-    )
+    try:
+        with transaction.atomic():
+            case = Case.objects.create(
+                number=next_number(clean["area"].code[:6], timezone.localtime(now).year),  # the Beijing year
+                **{
+                    k: clean[k]
+                    for k in ("channel", "kind", "category", "title", "description", "urgency", "concern")
+                },
+                area=clean["area"],
+                handling_area=village,
+                lat=clean["lat"],
+                lng=clean["lng"],
+                address=clean["address"],
+                reporter_user=None if staff and clean["channel"] in STAFF_CHANNELS else actor,
+                reporter_person=reporter_person,
+                anonymous=clean["anonymous"],
+                contact_name=clean["contact_name"],
+                contact_phone_cipher=encrypt(phone) if phone else "",
+                contact_phone_masked=mask_phone(phone),
+                accept_due=accept_due,
+                resolve_due=resolve_due,
+                submitted_by=actor,
+                idempotency_key=key,
+                created_at=now,
+            )
+    except IntegrityError:
+        first = _first_sent(actor, key) if key else None
+        if first is None:
+            raise
+        return first, False
     _parties(case, clean["parties"], actor)
     event = CaseEvent.objects.create(
         case=case, action=Action.SUBMIT, actor=actor, actor_name=_name(actor), to_status=Status.SUBMITTED,
@@ -177,7 +205,7 @@ def case_submit(
     audit_record(actor=actor, action="cases.submit", object_type="case", object_id=case.pk, area_code=case.area_id,
                  details={"number": case.number, "channel": case.channel})  # fmt: skip
     notify_centre(case, f"新{Kind(case.kind).label}待受理：{case.title}", kind="new_case")
-    return case
+    return case, True
 
 
 def resident_person(user) -> Person | None:
@@ -186,11 +214,25 @@ def resident_person(user) -> Person | None:
 
 
 def save_photos(case: Case, event: CaseEvent, encoded) -> None:
-    """Store re-encoded photos; names carry the event, never the uploader's file name."""
+    """Record re-encoded photos; names carry the event, never the uploader's file name.
+
+    The rows are written now, the files only once the transaction commits. Django has no hook for a
+    rollback, and the rollback may come after this service returned (the 说事箱 batch is one
+    transaction for all its slips), so a file written here could outlive the case it belongs to.
+    Writing after commit leaves nothing behind a rolled-back request; the price is a moment after
+    commit when a row has no file yet, which the photo view answers with 404."""
     for index, (_, content, width, height) in enumerate(encoded, start=1):
         photo = CasePhoto(case=case, event=event, width=width, height=height)
-        photo.image.save(f"{event.pk}-{index}.jpg", ContentFile(content), save=False)
+        photo.image.name = photo.image.field.generate_filename(photo, f"{event.pk}-{index}.jpg")
         photo.save()
+        transaction.on_commit(partial(_write_photo, photo.pk, photo.image.name, content))
+
+
+def _write_photo(photo_id: int, name: str, content: bytes) -> None:
+    """Store a committed photo's file under the name its row already holds."""
+    stored = CasePhoto._meta.get_field("image").storage.save(name, ContentFile(content))
+    if stored != name:  # a stray file held the name: the storage chose another, so follow it
+        CasePhoto.objects.filter(pk=photo_id).update(image=stored)
 
 
 def _name(user) -> str:

@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
-from . import mediation_views, views, views_box, views_resident, views_rules
+from . import views, views_box, views_resident, views_rules
 
 app_name = "cases"
 urlpatterns = [
@@ -13,12 +13,8 @@ urlpatterns = [
     path("cases/deadlines/", views_rules.deadline_rules, name="deadline_rules"),
     path("cases/<int:pk>/", views.detail, name="detail"),
     path("cases/<int:pk>/photos/<int:photo_id>/", views.photo, name="photo"),
-    path("cases/<int:pk>/mediation/agreement.docx", mediation_views.agreement, name="mediation_agreement"),
-    path("cases/<int:pk>/mediation/<str:step>/", mediation_views.mediation_step, name="mediation_step"),
-    path("cases/mediation/workrooms/", mediation_views.workrooms, name="workrooms"),
-    path("cases/mediation/workrooms/new/", mediation_views.workroom_edit, name="workroom_new"),
-    path("cases/mediation/workrooms/<int:pk>/", mediation_views.workroom_edit, name="workroom_edit"),
-    path("cases/mediation/counts/", mediation_views.counts, name="mediation_counts"),
+    # 调解 pages, in the same "cases" namespace; before the catch-all step URL below.
+    path("", include("gongzhi.cases.mediation.urls")),
     path("cases/<int:pk>/<str:action>/", views.act, name="act"),
     path("my/report/", views_resident.report, name="my_report"),
     path("my/cases/", views_resident.my_cases, name="my_cases"),

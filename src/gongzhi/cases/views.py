@@ -20,7 +20,7 @@ from gongzhi.kernel.roles import Role
 
 from . import rules, selectors, workflow
 from .choices import Action, Kind, Status
-from .forms import ActionForm, IntakeForm
+from .forms import ActionForm, IntakeForm, submit_token
 from .models import Case
 from .services import case_submit
 from .similar import similar_open_cases
@@ -191,12 +191,22 @@ def intake(request):
     case = (
         request.method == "POST"
         and form.is_valid()
-        and run_form_service(form, lambda: case_submit(actor=request.user, data=form.to_data()))
+        and run_form_service(
+            form,
+            lambda: case_submit(
+                actor=request.user, data=form.to_data(), idempotency_key=submit_token(request)
+            ),
+        )
     )
     if case:
         messages.success(request, f"已登记 {case.number}。")
         return redirect("cases:detail", pk=case.pk)
-    return render(request, "cases/intake.html", {"form": form}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "cases/intake.html",
+        {"form": form, "idempotency_key": submit_token(request)},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -266,6 +276,10 @@ def photo(request, pk: int, photo_id: int):
 
     case = get_object_or_404(Case.objects.visible_to(request.user), pk=pk)
     item = get_object_or_404(case.photos.all(), pk=photo_id)
-    response = FileResponse(item.image.open("rb"), content_type="image/jpeg")
+    try:
+        handle = item.image.open("rb")
+    except FileNotFoundError:  # written after commit (services.save_photos): not there yet, or lost
+        raise Http404 from None
+    response = FileResponse(handle, content_type="image/jpeg")
     response["Cache-Control"] = "private, max-age=3600"
     return response

@@ -11,6 +11,7 @@ from gongzhi.kernel.jurisdiction import has_role
 
 from . import rules
 from .choices import Category, Channel, Kind
+from .forms import submit_token
 from .services import case_submit
 
 ROWS = 8
@@ -37,6 +38,9 @@ def box_batch(request):
         for i in range(ROWS)
     ]
     error = None
+    # One token per batch form; row i is sent with key "<token>:<i>", so submitting the same slips
+    # twice (a double click, the back button) registers each slip once.
+    token = submit_token(request)
     if request.method == "POST":
         filled = [(i, r) for i, r in enumerate(rows, start=1) if r["description"]]
         if not filled:
@@ -53,7 +57,8 @@ def box_batch(request):
                             "address": row["address"] or "说事箱",
                         }
                         try:
-                            numbers.append(case_submit(actor=request.user, data=data).number)
+                            case = case_submit(actor=request.user, data=data, idempotency_key=f"{token}:{i}")
+                            numbers.append(case.number)
                         except DomainError as exc:
                             raise _RowError(i, exc.message) from None
             except _RowError as exc:
@@ -64,6 +69,13 @@ def box_batch(request):
     return render(
         request,
         "cases/box_batch.html",
-        {"rows": rows, "area": area, "kinds": Kind.choices, "categories": Category.choices, "error": error},
+        {
+            "rows": rows,
+            "area": area,
+            "kinds": Kind.choices,
+            "categories": Category.choices,
+            "error": error,
+            "idempotency_key": token,
+        },  # fmt: skip
         status=400 if error else 200,
     )

@@ -366,6 +366,7 @@ def _case(h: Head) -> Case:
         handling_area_id=s.handling_area, lat=h.lat, lng=h.lng, address=h.address,
         reporter_person_id=h.reporter.pk if h.needs_account else None,
         reporter_user_id=h.reporter_user.id if h.reporter_user else None, anonymous=h.anonymous,
+        submitted_by_id=h.submitter.id,
         contact_name=contact.name if contact else "", contact_phone_cipher=contact.phone_cipher if contact else "",
         contact_phone_masked=contact.phone_masked if contact else "", status=s.status,
         assignee_user_id=s.assignee_user_id, assignee_department_id=s.assignee_department_id,

@@ -6,21 +6,21 @@ from datetime import timedelta
 from django import template
 from django.utils import timezone
 
-from gongzhi.cases import mediation_rules as mrules
-from gongzhi.cases.mediation_models import (
+from gongzhi.cases.mediation import rules as mrules
+from gongzhi.cases.mediation.models import (
     ConfirmationResult,
     Mediation,
     MediationResult,
     MediationStatus,
     Workroom,
 )
-from gongzhi.cases.mediation_selectors import mediation_candidates
-from gongzhi.cases.mediation_services import CONFIRMATION_DAYS
+from gongzhi.cases.mediation.selectors import mediation_candidates
+from gongzhi.cases.mediation.services import CONFIRMATION_DAYS
 
 register = template.Library()
 
 
-@register.inclusion_tag("cases/_mediation.html", takes_context=True)
+@register.inclusion_tag("cases/mediation/_panel.html", takes_context=True)
 def mediation_panel(context, case):
     user = context["request"].user
     mediation = Mediation.objects.filter(case=case).select_related("lead", "workroom", "area").first()

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from .mediation_models import ConfirmationResult, MediationResult
+from .models import ConfirmationResult, MediationResult
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

@@ -3,9 +3,9 @@
 from gongzhi.kernel.jurisdiction import grants_of, has_role
 from gongzhi.kernel.roles import CENTRE_ROLES, Role
 
-from . import rules
-from .choices import Kind, Status
-from .mediation_models import Mediation, Workroom
+from .. import rules
+from ..choices import Kind, Status
+from .models import Mediation, Workroom
 
 # Roles that may sit in a 3+X 工作室 as a signed-in member.
 WORKROOM_MEMBER_ROLES = (Role.MEDIATOR, Role.DEPT_STAFF, Role.GRID_WORKER, *CENTRE_ROLES)

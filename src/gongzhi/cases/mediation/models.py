@@ -12,7 +12,7 @@ from django.db.models import Q
 
 from gongzhi.kernel.scoping import AreaScopedQuerySet
 
-from .rules import WORKROOM_READ_ROLES
+from ..rules import WORKROOM_READ_ROLES
 
 
 class MediationStatus(models.TextChoices):
@@ -85,7 +85,7 @@ class Workroom(models.Model):
 class MediationQuerySet(models.QuerySet):
     def visible_to(self, user):
         """A mediation is seen by whoever sees its case (the case's door decides)."""
-        from .models import Case
+        from ..models import Case
 
         return self.filter(case__in=Case.objects.visible_to(user).values("pk"))
 

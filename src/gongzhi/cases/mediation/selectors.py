@@ -8,9 +8,9 @@ from gongzhi.accounts.models import RoleGrant, User
 from gongzhi.kernel.codes import prefix_q
 from gongzhi.kernel.roles import CENTRE_ROLES, Role
 
-from .mediation_models import CONCLUDED, Mediation, MediationStatus, Workroom
-from .mediation_rules import WORKROOM_MEMBER_ROLES
-from .selectors import _start, rate
+from ..selectors import _start, rate
+from .models import CONCLUDED, Mediation, MediationStatus, Workroom
+from .rules import WORKROOM_MEMBER_ROLES
 
 # Roles cases/rules.can_take accepts within the owning centre's area.
 TAKE_ROLES = (Role.GRID_WORKER, Role.MEDIATOR, *CENTRE_ROLES)

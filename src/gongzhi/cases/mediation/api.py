@@ -13,12 +13,12 @@ from gongzhi.kernel.jurisdiction import has_role
 from gongzhi.kernel.office import DOCX, docx_response
 from gongzhi.kernel.roles import CENTRE_ROLES
 
-from . import mediation_rules as mrules
-from . import mediation_selectors as mselectors
-from . import mediation_services as services
-from .api import DATE_PATTERN, PartyIn, parse_day
-from .mediation_models import Mediation, MediationStatus, Workroom
-from .models import Case
+from ..api import DATE_PATTERN, PartyIn, parse_day
+from ..models import Case
+from . import rules as mrules
+from . import selectors as mselectors
+from . import services
+from .models import Mediation, MediationStatus, Workroom
 
 case_router = Router(tags=["调解"])
 router = Router(tags=["调解"])

@@ -8,7 +8,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from .mediation_models import Mediation
+from .models import Mediation
 
 # §33 of the 人民调解法, printed on every agreement so the parties know the deadline.
 CONFIRMATION_LINE = (

@@ -20,10 +20,11 @@ from gongzhi.kernel.office import docx_response
 from gongzhi.kernel.pages import run_form_service
 from gongzhi.kernel.roles import CENTRE_ROLES
 
-from . import mediation_rules as mrules
-from . import mediation_selectors as mselectors
-from . import mediation_services as services
-from .mediation_forms import (
+from ..models import Case
+from . import rules as mrules
+from . import selectors as mselectors
+from . import services
+from .forms import (
     ConcludeForm,
     ConfirmationForm,
     DecisionForm,
@@ -32,8 +33,7 @@ from .mediation_forms import (
     SessionForm,
     WorkroomForm,
 )
-from .mediation_models import Mediation, Workroom
-from .models import Case
+from .models import Mediation, Workroom
 
 FORMS = {
     "open": OpenForm,
@@ -110,7 +110,7 @@ def mediation_step(request, pk: int, step: str):
     except Forbidden as exc:
         raise PermissionDenied(exc.message) from None
     except DomainError as exc:
-        from .views import _detail_context
+        from ..views import _detail_context
 
         case.refresh_from_db()
         context = _detail_context(request, case)
@@ -160,7 +160,7 @@ def workrooms(request):
     ]
     return render(
         request,
-        "cases/workrooms.html",
+        "cases/mediation/workrooms.html",
         {"rows": rows, "area": area, "can_create": has_role(request.user, CENTRE_ROLES)},
     )
 
@@ -199,7 +199,7 @@ def workroom_edit(request, pk: int | None = None):
         return redirect(reverse("cases:workrooms") + f"?area={saved.area_id}")
     return render(
         request,
-        "cases/workroom_form.html",
+        "cases/mediation/workroom_form.html",
         {"form": form, "workroom": workroom, "area_code": area_code},
         status=400 if form.errors else 200,
     )
@@ -225,7 +225,7 @@ def counts(request):
     since, until = _day(request.GET.get("since", "")), _day(request.GET.get("until", ""))
     rows = mselectors.mediator_counts(area=code, since=since, until=until)
     if request.GET.get("format") == "xlsx":
-        from .mediation_export import counts_workbook
+        from .export import counts_workbook
 
         response = HttpResponse(
             counts_workbook(actor=request.user, area=area, rows=rows, since=since, until=until),
@@ -236,6 +236,6 @@ def counts(request):
     totals = {k: sum(r[k] for r in rows) for k in ("led", "assisted", "total", "succeeded", "failed")}
     return render(
         request,
-        "cases/mediation_counts.html",
+        "cases/mediation/counts.html",
         {"area": area, "rows": rows, "totals": totals, "since": since, "until": until},
     )

@@ -1,0 +1,121 @@
+"""Concurrent intake on PostgreSQL: ten requests carrying one Idempotency-Key at the same moment make
+one case, for a hotline call registered by staff and for a resident's report.
+
+Not a transaction=True test: flushing would TRUNCATE the audit table, whose append-only trigger
+refuses it, and would drop the session's areas. As in tests/points/test_shop_race.py, every database
+call runs in a worker thread with its own autocommitting connection, the racers meet at a barrier,
+and a last thread removes the committed rows. The main thread never touches the database.
+
+Skipped on SQLite: it serialises writers with a database-wide lock (and the in-memory test database
+shares one cache, where a second writer fails with "table is locked" instead of waiting), so two
+requests can never both be inside an insert; the loser's path is tested there by
+test_idempotency.py::test_the_loser_of_a_race_gets_the_first_case_and_leaves_no_gap."""
+
+import threading
+import uuid
+
+import pytest
+from django.db import connection
+
+from gongzhi.accounts.models import User
+from gongzhi.cases.models import Case, CaseCounter
+from gongzhi.cases.services import case_submit_once
+from gongzhi.notices.models import Notice
+from tests.conftest import make_user
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="needs PostgreSQL: SQLite serialises all writers, so there is no race to lose",
+    ),
+]
+
+VILLAGE = "420822107201"  # 石岭村, 官垱镇; no other cases test uses it
+GRID = VILLAGE + "001"
+RACERS = 10
+
+
+def in_thread(fn, *args):
+    """Run fn on a fresh connection in its own thread; return its result or raise its error."""
+    out = {}
+
+    def run():
+        try:
+            out["value"] = fn(*args)
+        except BaseException as exc:  # handed back to the test thread
+            out["error"] = exc
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join()
+    if "error" in out:
+        raise out["error"]
+    return out["value"]
+
+
+def race(user_id: int, data: dict, key: str) -> list:
+    """RACERS threads load the account, meet at a barrier, then submit at once."""
+    barrier = threading.Barrier(RACERS, timeout=60)
+    results, lock = [], threading.Lock()
+
+    def run():
+        try:
+            user = User.objects.get(pk=user_id)
+            barrier.wait()
+            case, created = case_submit_once(actor=user, data=data, idempotency_key=key)
+            result = (case.pk, created)
+        except BaseException as exc:
+            result = exc
+        finally:
+            connection.close()
+        with lock:
+            results.append(result)
+
+    workers = [threading.Thread(target=run) for _ in range(RACERS)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(timeout=120)
+    assert len(results) == RACERS, "a worker hung"
+    return results
+
+
+def setup(tag: str) -> dict:
+    staff = make_user(f"race_case_staff_{tag}", "village_staff", VILLAGE, full_name="石岭村干部")
+    resident = make_user(f"race_case_res_{tag}", "resident", GRID)
+    counters = dict(CaseCounter.objects.values_list("pk", "last"))
+    return {"staff": staff.pk, "resident": resident.pk, "counters": counters}
+
+
+def cases_of(user_id: int) -> list[tuple[int, str]]:
+    return list(Case.objects.filter(submitted_by_id=user_id).values_list("pk", "idempotency_key"))
+
+
+def cleanup(ids: dict) -> None:
+    users = [ids["staff"], ids["resident"]]
+    Case.objects.filter(submitted_by_id__in=users).delete()
+    Notice.objects.filter(recipient_id__in=users).delete()
+    User.objects.filter(pk__in=users).delete()
+    # The counters are shared with the other tests of this database: put them back.
+    CaseCounter.objects.exclude(pk__in=ids["counters"]).delete()
+    for pk, last in ids["counters"].items():
+        CaseCounter.objects.filter(pk=pk).update(last=last)
+
+
+def test_ten_concurrent_requests_with_one_key_make_one_case():
+    tag = uuid.uuid4().hex[:8]
+    ids = in_thread(setup, tag)
+    report = {"kind": "sanitation", "description": "石岭村村口垃圾池满了好几天。", "area_code": GRID,
+              "address": "石岭村一组路口"}  # fmt: skip
+    try:
+        for who, channel in (("staff", "hotline"), ("resident", "h5")):
+            results = race(ids[who], {**report, "channel": channel}, key=f"same-{who}")
+            assert [r for r in results if not isinstance(r, tuple)] == []
+            assert len({pk for pk, _ in results}) == 1
+            assert sorted(created for _, created in results) == [False] * (RACERS - 1) + [True]
+            assert in_thread(cases_of, ids[who]) == [(results[0][0], f"same-{who}")]
+    finally:
+        in_thread(cleanup, ids)
