@@ -204,7 +204,7 @@ class AwardMapping(models.Model):
 
 
 class EntryQuerySet(ScopedQuerySet):
-    area_field = "area_code"
+    area_fields = ("area_code",)
 
 
 class PointEntry(models.Model):

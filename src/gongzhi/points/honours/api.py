@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
@@ -16,7 +17,7 @@ from ..choices import Star, Subject
 from . import selectors
 from . import services as honours
 from .docx import roll_of_honour_docx
-from .models import SharingMeeting, StarAward
+from .models import MeetingAwardee, SharingMeeting, StarAward
 
 router = Router(tags=["积分"])
 
@@ -192,12 +193,15 @@ def stars_choose(request, payload: StarsIn):
              "name": a.account.name, "score": a.score} for a in awards]  # fmt: skip
 
 
-def _meeting_out(meeting: SharingMeeting) -> dict:
+def _meeting_out(meeting: SharingMeeting, awardees=None) -> dict:
+    """A meeting with its roll; `awardees` when the caller prefetched them (a list of meetings)."""
+    if awardees is None:
+        awardees = meeting.awardees.select_related("account")
     return {
         "id": meeting.pk, "area_code": meeting.area_id, "area_name": meeting.area.name, "title": meeting.title,
         "held_on": meeting.held_on, "place": meeting.place, "notes": meeting.notes,
         "awardees": [{"account_id": a.account_id, "name": a.account.name, "honour": a.honour, "prize": a.prize}
-                     for a in meeting.awardees.select_related("account")],
+                     for a in awardees],
         "roll_url": f"/points/boards/meetings/{meeting.pk}/roll.docx",
     }  # fmt: skip
 
@@ -212,10 +216,17 @@ def _meeting(request, meeting_id: int) -> SharingMeeting:
 def meetings(
     request, area_code: str = "", limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0)
 ):
-    qs = SharingMeeting.objects.visible_to(request.user).select_related("area").order_by("-held_on", "-pk")
+    # Area, meetings and every awardee with its account: three queries for the page, not one per meeting.
+    awardees = Prefetch("awardees", queryset=MeetingAwardee.objects.select_related("account"))
+    qs = (
+        SharingMeeting.objects.visible_to(request.user)
+        .select_related("area")
+        .prefetch_related(awardees)
+        .order_by("-held_on", "-pk")
+    )
     if area_code:
         qs = qs.filter(prefix_q("area_id", area_code))
-    return [_meeting_out(m) for m in qs[offset : offset + limit]]
+    return [_meeting_out(m, m.awardees.all()) for m in qs[offset : offset + limit]]
 
 
 @router.post("/meetings", response={201: MeetingOut}, summary="登记积分分享大会")

@@ -11,7 +11,6 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from gongzhi.areas.models import Area, Level
@@ -24,6 +23,7 @@ from .. import rules
 from ..choices import RedemptionStatus, RewardKind
 from ..models import PointAccount, own_account_ids
 from ..subjects import account_of_resident, household_account_of_resident
+from . import selectors
 from . import services as shop
 from .models import Redemption, Reward, Shop
 
@@ -97,24 +97,7 @@ def home(request):
     chosen = next(
         (a for a in accounts if str(a.pk) == request.GET.get("account")), accounts[0] if accounts else None
     )
-    shops = []
-    if chosen is not None:
-        start, end = shop.month_bounds(timezone.now())
-        month = Redemption.objects.filter(account=chosen, created_at__gte=start, created_at__lt=end).exclude(
-            status=RedemptionStatus.CANCELLED
-        )
-        times = dict(month.values_list("reward_id").annotate(n=Count("id")).values_list("reward_id", "n"))
-        for s in shop.shops_for_account(request.user, chosen):
-            s.offers = list(s.rewards.filter(active=True))
-            for r in s.offers:
-                r.used = times.get(r.pk, 0)
-                r.blocked = (
-                    "已兑完" if r.stock == 0
-                    else "积分不足" if chosen.balance < r.points
-                    else "本月已达上限" if r.monthly_limit and r.used >= r.monthly_limit
-                    else ""
-                )  # fmt: skip
-            shops.append(s)
+    shops = selectors.shops_with_offers(request.user, chosen) if chosen is not None else []
     pending = (
         Redemption.objects.filter(
             account_id__in=[a.pk for a in accounts], status=RedemptionStatus.PENDING
