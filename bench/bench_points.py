@@ -26,9 +26,10 @@ from bench.timing import best_of, report
 from gongzhi.areas.models import Area, Level
 from gongzhi.areas.services import areas_import_national, areas_make_grids
 from gongzhi.kernel.codes import prefix_q
-from gongzhi.points import ledger, selectors
+from gongzhi.points import ledger
 from gongzhi.points.catalogue_data import load
 from gongzhi.points.choices import EntryKind, Source
+from gongzhi.points.honours import selectors
 from gongzhi.points.models import PointAccount, PointItem
 
 COUNTY, TOWN, VILLAGE = "420822", "420822110", "420822110209"  # 沙洋县, 高阳镇, 贺集村

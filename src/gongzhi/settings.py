@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "gongzhi.notices",
     "gongzhi.cases",
     "gongzhi.points",
+    "gongzhi.civic",
     "gongzhi.demo",
 ]
 

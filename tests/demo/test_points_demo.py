@@ -14,14 +14,14 @@ from django.utils import timezone
 
 from gongzhi.audit.models import AuditEvent
 from gongzhi.cases.models import Case
+from gongzhi.civic.models import LawFamilyRating, MoralReview
 from gongzhi.demo.cases import seed_cases
 from gongzhi.demo.people import seed_people
 from gongzhi.demo.points import seed_points
 from gongzhi.kernel.codes import prefix_q
 from gongzhi.points import catalogue, ledger
 from gongzhi.points.choices import SCORE_KINDS, DeclarationStatus, EntryKind, Source
-from gongzhi.points.civic_models import LawFamilyRating, MoralReview
-from gongzhi.points.honour_models import SharingMeeting, StarAward
+from gongzhi.points.honours.models import SharingMeeting, StarAward
 from gongzhi.points.models import (
     PointAccount,
     PointAppeal,
@@ -32,7 +32,7 @@ from gongzhi.points.models import (
     PointTally,
     own_account_ids,
 )
-from gongzhi.points.shop_models import Redemption, Shop
+from gongzhi.points.shop.models import Redemption, Shop
 
 from ..conftest import COUNTY, GUODIAN, HEJI
 

@@ -3,7 +3,7 @@
 from gongzhi.accounts.models import ResidentLink
 from gongzhi.points.choices import CapPeriod, RewardKind, Subject
 from gongzhi.points.models import PointCategory, PointItem
-from gongzhi.points.shop_models import Reward, Shop
+from gongzhi.points.shop.models import Reward, Shop
 from gongzhi.points.subjects import account_for_household, account_for_person
 from tests.conftest import COUNTY, make_user
 from tests.people.factories import make_household, make_person

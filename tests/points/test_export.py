@@ -8,13 +8,14 @@ from openpyxl import load_workbook
 
 from gongzhi.audit.models import AuditEvent
 from gongzhi.kernel.errors import Forbidden
-from gongzhi.points import export, ledger, selectors
+from gongzhi.points import export, ledger
 from gongzhi.points.choices import EntryKind, Source
+from gongzhi.points.honours import selectors
 from gongzhi.points.models import PointAccount, PointEntry
 from tests.conftest import GAOYANG, GUODIAN, HEJI, HEJI_GRID1
+from tests.points.honours.test_boards import at, person_account, post
 
 from .factories import resident_with_account
-from .test_boards import at, person_account, post
 
 pytestmark = pytest.mark.django_db
 

@@ -8,10 +8,13 @@ from datetime import date, datetime, timedelta
 from django.utils import timezone
 
 from gongzhi.areas.models import Area
+from gongzhi.civic import services as civic
+from gongzhi.civic.choices import BoardList
 from gongzhi.kernel.codes import prefix_q
 from gongzhi.people.models import Household, Person
-from gongzhi.points import civic, honours, selectors
-from gongzhi.points.choices import BoardList, EntryKind, Star, Subject
+from gongzhi.points.choices import EntryKind, Star, Subject
+from gongzhi.points.honours import selectors
+from gongzhi.points.honours import services as honours
 from gongzhi.points.models import PointAccount, PointEntry
 
 from . import data

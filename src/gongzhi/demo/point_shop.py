@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 
 from gongzhi.areas.models import Area
 from gongzhi.kernel.errors import DomainError
-from gongzhi.points import shop as shops
 from gongzhi.points.choices import RewardKind
+from gongzhi.points.shop import services as shops
 
 from . import point_texts as texts
 from .point_plan import Holder, Staff, Step

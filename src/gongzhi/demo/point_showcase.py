@@ -6,8 +6,8 @@ import random
 from datetime import datetime, timedelta
 
 from gongzhi.points import services
-from gongzhi.points import shop as shops
 from gongzhi.points.choices import DeclarationStatus, Source, Subject
+from gongzhi.points.shop import services as shops
 
 from . import data, point_shop
 from . import point_texts as texts

@@ -319,7 +319,7 @@ def _link_entries(claims: list[Claim]) -> None:
 
 
 def _orders(county: str) -> dict:
-    from gongzhi.points.shop_models import Redemption
+    from gongzhi.points.shop.models import Redemption
 
     rows = Redemption.objects.filter(prefix_q("area_id", county)).values_list("status", flat=True)
     return dict(Counter(rows))

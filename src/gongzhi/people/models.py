@@ -20,7 +20,7 @@ from .choices import (
     Relation,
     Tag,
 )
-from .rules import READ_ROLES
+from .rules import OFFENCE_ROLES, READ_ROLES
 
 
 class ScopedQuerySet(AreaScopedQuerySet):
@@ -238,3 +238,46 @@ class ImportJob(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.FAILED, self.Status.DONE)
+
+
+class OffenceQuerySet(AreaScopedQuerySet):
+    """Criminal records: 综治中心 staff of the area only (like a full ID number); reads go through
+    people.offences, which audits them."""
+
+    read_roles = OFFENCE_ROLES
+
+
+class OffenceRecord(models.Model):
+    """A person's offence dealt with by law (违法/犯罪被依法处理). It vetoes 法治家庭 (一票否决), which
+    asks people.offences whether a household has one; the record itself is the registry's."""
+
+    KINDS = ("违法", "犯罪")
+
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    area = models.ForeignKey(
+        "areas.Area",
+        verbose_name="所属区域",
+        on_delete=models.PROTECT,
+        db_column="area_code",
+        related_name="+",
+    )
+    occurred_on = models.DateField("处理日期")
+    kind = models.CharField("性质", max_length=8, choices=[("违法", "违法"), ("犯罪", "犯罪")])
+    description = models.CharField("情况", max_length=300)
+    authority = models.CharField("处理机关", max_length=64, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OffenceQuerySet.as_manager()
+
+    class Meta:
+        # Created by the points app (as part of 法治家庭); moved here without touching the table.
+        db_table = "points_offencerecord"
+        verbose_name = "违法犯罪记录"
+        verbose_name_plural = "违法犯罪记录"
+        ordering = ["-occurred_on"]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.kind} {self.occurred_on}"

@@ -11,3 +11,6 @@ REVEAL_ROLES = {
     "id_number": (Role.VILLAGE_STAFF, Role.TOWN_STAFF, Role.COUNTY_STAFF, Role.CITY_STAFF),
     "phone": READ_ROLES,
 }
+# 违法犯罪记录 are criminal records (PIPL sensitive personal information): only 综治中心 staff of the
+# village, town and county read or record them; grid workers and residents never do.
+OFFENCE_ROLES = (Role.VILLAGE_STAFF, Role.TOWN_STAFF, Role.COUNTY_STAFF)

@@ -12,8 +12,9 @@ from gongzhi.kernel.codes import prefix_q
 from gongzhi.kernel.errors import Forbidden
 from gongzhi.kernel.jurisdiction import has_role
 
-from . import rules, selectors
+from . import rules
 from .choices import EntryKind, Subject
+from .honours import selectors
 from .models import PointAccount, PointEntry
 
 CHUNK = 2000

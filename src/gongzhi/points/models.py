@@ -312,7 +312,7 @@ class EvidencePhoto(models.Model):
         PointDeclaration, null=True, blank=True, on_delete=models.CASCADE, related_name="photos"
     )
     nomination = models.ForeignKey(
-        "points.MoralNomination", null=True, blank=True, on_delete=models.CASCADE, related_name="photos"
+        "civic.MoralNomination", null=True, blank=True, on_delete=models.CASCADE, related_name="photos"
     )
     image = models.FileField(upload_to="points/%Y/%m/")
     width = models.PositiveIntegerField()
@@ -367,12 +367,6 @@ class PointAppeal(models.Model):
         return f"申诉 {self.entry}"
 
 
-from .civic_models import (  # noqa: E402,F401
-    LawDeductionItem,
-    LawFamilyRating,
-    MoralNomination,
-    MoralReview,
-    OffenceRecord,
-)
-from .honour_models import MeetingAwardee, SharingMeeting, StarAward  # noqa: E402,F401
-from .shop_models import Redemption, Reward, Shop  # noqa: E402,F401
+# Models of the sub-domains live in their packages but keep the points app label (and tables).
+from .honours.models import MeetingAwardee, SharingMeeting, StarAward  # noqa: E402,F401
+from .shop.models import Redemption, Reward, Shop  # noqa: E402,F401
