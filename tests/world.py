@@ -22,7 +22,7 @@ from django.utils import timezone
 from PIL import Image
 
 from gongzhi.accounts.models import ResidentLink
-from gongzhi.accounts.services import token_issue
+from gongzhi.accounts.services import department_create, token_issue
 from gongzhi.areas.models import Area
 from gongzhi.cases import mediation_services, workflow
 from gongzhi.cases.services import case_submit
@@ -34,7 +34,7 @@ from gongzhi.points import services as points_services
 from gongzhi.points.choices import AwardEvent, Star
 from gongzhi.points.selectors import parse_period
 from gongzhi.points.subjects import account_for_household, account_for_person
-from tests.conftest import COUNTY, GUODIAN, HEJI, HEJI_GRID1, Personas, build_personas, make_user
+from tests.conftest import COUNTY, GAOYANG, GUODIAN, HEJI, HEJI_GRID1, Personas, build_personas, make_user
 from tests.people.factories import make_household, make_person
 from tests.points.factories import item
 
@@ -95,6 +95,7 @@ def build_world() -> World:
     o["area"] = Area.objects.get(code=HEJI_GRID1)
     o["village"] = Area.objects.get(code=HEJI)
     o["token"], w.tokens["heji"] = token_issue(user=heji, name=MARK)
+    o["department"] = department_create(name=MARK + "司法所", kind="justice", area_code=GAOYANG)
 
     # 实有人口: a villager with a sign-in account and a points account, a household, an organisation.
     villager = make_user("w_villager", "resident", HEJI_GRID1, full_name=MARK + "村民")
@@ -114,9 +115,8 @@ def build_world() -> World:
     job = import_job_create(actor=heji, upload=SimpleUploadedFile(MARK + ".xlsx", xlsx()))
     import_job_execute(job.pk)  # what the queue would do after commit
     o["import_job"] = model("people.ImportJob").objects.get(pk=job.pk)
-    o["notice"] = model("notices.Notice").objects.get(
-        pk=_last_pk("notices.Notice", lambda: notify(recipients=[heji], kind="test", text=MARK, link="/"))
-    )
+    notify(recipients=[heji], kind="world", text=MARK, link="/")
+    o["notice"] = model("notices.Notice").objects.get(recipient=heji, kind="world")
 
     # 事件 and 人民调解: a dispute reported by the villager with a photo, mediated to an agreement.
     case = case_submit(
@@ -200,11 +200,6 @@ def build_world() -> World:
     civic.review_publish(actor=heji, review=o["review"])  # its public page is then in its window
     o["event"] = AwardEvent.CASE_REPORT_USEFUL.value
     return w
-
-
-def _last_pk(label: str, make) -> int:
-    make()
-    return model(label).objects.order_by("-pk").values_list("pk", flat=True)[0]
 
 
 @contextmanager
