@@ -103,24 +103,29 @@ FILL = {
 }
 
 # 403 instead of 404, only where the role may not use the operation at all, whatever the object
-# (checked before any lookup, so it tells nothing about 高阳镇). Keep this short.
+# (checked before any lookup, so it tells nothing about 高阳镇). Keep this short. Entries are a
+# method and the end of the path, so they survive a router moving under another prefix.
 MAY_REFUSE = {
     # 县级 configuration: the county's award mappings and 法治家庭 deduction items are edited by
     # county staff only; the items are the county's, shared by every village (no 404 to give).
-    "PUT /api/v1/points/catalogue/mappings/{event}",
-    "PUT /api/v1/points/civic/law-items/{item_id}",
+    ("put", "/catalogue/mappings/{event}"),
+    ("put", "/law-items/{item_id}"),
 }
-
 
 # Lists with no free text of 贺集村's to show, even to its own staff (numbers, codes, county rows).
 COUNTS_ONLY = {
-    "/api/v1/areas/",
-    "/api/v1/mediation/counts",
-    "/api/v1/stats/cases",
-    "/api/v1/points/boards/participation",
-    "/api/v1/points/civic/law-items",
-    "/api/v1/points/civic/reviews",
+    ("get", "/areas/"),
+    ("get", "/mediation/counts"),
+    ("get", "/stats/cases"),
+    ("get", "/boards/participation"),
+    ("get", "/law-items"),
+    ("get", "/civic/reviews"),
 }
+
+
+def listed(verb: str, path: str, entries) -> bool:
+    return any(verb == method and path.endswith(tail) for method, tail in entries)
+
 
 # Found by this test, in code being moved by other work (src/gongzhi/points/): fixed there.
 KNOWN = {
@@ -316,7 +321,7 @@ def test_api_operation_on_an_object_out_of_reach_is_404(client, world, db, verb,
     key = f"{verb.upper()} {path}"
 
     def as_outsider(who):
-        allowed = {404, 403} if key in MAY_REFUSE else {404}
+        allowed = {404, 403} if listed(verb, path, MAY_REFUSE) else {404}
         response = call(client, world, verb, path, op, who)
         if response.status_code == 422 and "requestBody" in op:
             # ninja validates the body before the view runs: 422 is no leak, but try without one.
@@ -354,7 +359,7 @@ def test_api_list_shows_nothing_of_another_town(client, world, db, verb, path, o
     failures = check_outsiders(as_outsider)
     assert not failures, failures
     # The control: the list does show the world to its own people (unless it holds no free text).
-    if path not in COUNTS_ONLY:
+    if not listed(verb, path, COUNTS_ONLY):
         shown = [
             leaks(call(client, world, verb, path, op, who, query=query))
             for who in ("heji", "w_villager")
