@@ -152,8 +152,8 @@ def make_user(username: str, role: str, area: str, **kwargs) -> User:
     return user_grant_role(username=username, role=role, area_code=area, password=PASSWORD, **kwargs).user
 
 
-@pytest.fixture
-def personas(db) -> Personas:
+def build_personas() -> Personas:
+    """The named personas (the fixture below; module-scoped worlds call it directly)."""
     return Personas(
         wgy=make_user("wgy", "grid_worker", HEJI_GRID1, full_name="王建国"),
         heji=make_user("heji", "village_staff", HEJI),
@@ -163,6 +163,11 @@ def personas(db) -> Personas:
         guodian=make_user("guodian", "village_staff", GUODIAN),
         auditor=make_user("auditor", "auditor", COUNTY),
     )
+
+
+@pytest.fixture
+def personas(db) -> Personas:
+    return build_personas()
 
 
 def enrol_totp(user: User) -> str:
