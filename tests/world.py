@@ -24,7 +24,8 @@ from PIL import Image
 from gongzhi.accounts.models import ResidentLink
 from gongzhi.accounts.services import department_create, token_issue
 from gongzhi.areas.models import Area
-from gongzhi.cases import mediation_services, workflow
+from gongzhi.cases import workflow
+from gongzhi.cases.mediation import services as mediation_services
 from gongzhi.cases.services import case_submit
 from gongzhi.notices.services import notify
 from gongzhi.people.import_jobs import import_job_create, import_job_execute

@@ -5,7 +5,8 @@ import pytest
 from django.utils import timezone
 
 from gongzhi.areas.models import Area
-from gongzhi.cases import mediation_services, workflow
+from gongzhi.cases import workflow
+from gongzhi.cases.mediation import services as mediation_services
 from gongzhi.cases.selectors import case_stats, child_stats
 from gongzhi.cases.services import case_submit
 from tests.conftest import GAOYANG, HEJI, HEJI_GRID1

@@ -7,8 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from gongzhi.accounts.models import ResidentLink
-from gongzhi.cases import mediation_services as ms
 from gongzhi.cases import workflow
+from gongzhi.cases.mediation import services as ms
 from gongzhi.cases.models import Case
 from gongzhi.cases.services import case_submit
 from gongzhi.people.choices import Tag
