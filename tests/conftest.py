@@ -69,7 +69,9 @@ def clock_instant() -> datetime | None:
     # An explicit offset, so the instant means the same on a machine in any time zone. A fixed
     # offset (not a zone name) also keeps time-machine from changing the process's TZ.
     if instant is None or instant.utcoffset() is None:
-        raise pytest.UsageError(f"{CLOCK_ENV}={value!r}：请写带时差的时刻，例如 2027-01-01T00:00:30+08:00")
+        raise pytest.UsageError(
+            f"{CLOCK_ENV}={value!r}：请写带 UTC 偏移的时刻，例如 2027-01-01T00:00:30+08:00"
+        )
     return instant
 
 
@@ -101,7 +103,7 @@ def pytest_report_header(config):
 
 @pytest.fixture(scope="session", autouse=True)
 def _session_clock():
-    """Session fixtures (the test database, the demo server) start at the instant too."""
+    """The session's database set-up starts at the instant too (the demo server: tests/browser)."""
     instant = clock_instant()
     if instant is None:
         yield None

@@ -105,7 +105,11 @@ def _pg(url: str, sql: str) -> None:
         conn.execute(sql)
 
 
-@pytest.fixture(scope="session")
+# Package scope: the server and the browser stop once the browser tests are done, not at the end
+# of the session. Between two calls, Playwright's sync API leaves its event loop marked as running
+# in this thread, and Django refuses database calls while a loop runs; the tests that come after
+# on the same process (under xdist the browser tests may come first) need it closed.
+@pytest.fixture(scope="package")
 def demo_server(tmp_path_factory):
     chromium_or_skip()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
@@ -147,7 +151,7 @@ def demo_server(tmp_path_factory):
             _pg(pg_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
     from playwright.sync_api import sync_playwright
 
