@@ -14,11 +14,14 @@ from django.utils import timezone
 
 from gongzhi.accounts.models import Department
 from gongzhi.areas.models import Area
-from gongzhi.cases import mediation_services, workflow
+from gongzhi.cases import workflow
+from gongzhi.cases.mediation import services as mediation_services
 from gongzhi.cases.services import case_submit
 from gongzhi.people.models import PersonTag
-from gongzhi.points import honours, ledger, shop
+from gongzhi.points import ledger
 from gongzhi.points.choices import EntryKind, Source
+from gongzhi.points.honours import services as honours
+from gongzhi.points.shop import services as shop
 from gongzhi.points.subjects import account_for_person
 from tests.conftest import COUNTY, GAOYANG, HEJI, HEJI_GRID1, api_token
 from tests.people.factories import make_household, make_person
@@ -245,11 +248,6 @@ def meetings_with_rolls(personas):
     return add
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="N+1: points api_boards.meetings reads each meeting's roll on its own",
-)
 def test_sharing_meetings_api(client, personas, assert_flat):
     api = Api(client, "heji")
     assert_flat(
@@ -272,11 +270,6 @@ def shops_of_the_village(personas):
     return add
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="N+1: points views_shop.home reads each shop's rewards on its own",
-)
 def test_shop_home_page(client, personas, assert_flat):
     user, _ = resident_with_account(personas.heji, HEJI_GRID1)
     villager = client

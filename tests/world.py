@@ -17,7 +17,7 @@ import openpyxl
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.test import override_settings
+from django.test import TestCase, override_settings
 from django.utils import timezone
 from PIL import Image
 
@@ -27,13 +27,15 @@ from gongzhi.areas.models import Area
 from gongzhi.cases import workflow
 from gongzhi.cases.mediation import services as mediation_services
 from gongzhi.cases.services import case_submit
+from gongzhi.civic import services as civic
 from gongzhi.notices.services import notify
 from gongzhi.people.import_jobs import import_job_create, import_job_execute
 from gongzhi.people.services import household_set_member, organization_save
-from gongzhi.points import civic, honours, shop
 from gongzhi.points import services as points_services
 from gongzhi.points.choices import AwardEvent, Star
-from gongzhi.points.selectors import parse_period
+from gongzhi.points.honours import services as honours
+from gongzhi.points.honours.selectors import parse_period
+from gongzhi.points.shop import services as shop
 from gongzhi.points.subjects import account_for_household, account_for_person
 from tests.conftest import COUNTY, GAOYANG, GUODIAN, HEJI, HEJI_GRID1, Personas, build_personas, make_user
 from tests.people.factories import make_household, make_person
@@ -120,13 +122,15 @@ def build_world() -> World:
     o["notice"] = model("notices.Notice").objects.get(recipient=heji, kind="world")
 
     # 事件 and 人民调解: a dispute reported by the villager with a photo, mediated to an agreement.
-    case = case_submit(
-        actor=villager,
-        data={"kind": "dispute", "category": "neighbour", "title": MARK + "邻里纠纷",
-              "description": MARK + "：邻居家的狗每天夜里狂叫。", "area_code": HEJI_GRID1,
-              "address": MARK + "三组 12 号", "contact_name": MARK, "urgency": "normal"},
-        photos=[("a.jpg", jpeg())],
-    )  # fmt: skip
+    # Photo files are written after commit: run those callbacks, as a committed request would.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        case = case_submit(
+            actor=villager,
+            data={"kind": "dispute", "category": "neighbour", "title": MARK + "邻里纠纷",
+                  "description": MARK + "：邻居家的狗每天夜里狂叫。", "area_code": HEJI_GRID1,
+                  "address": MARK + "三组 12 号", "contact_name": MARK, "urgency": "normal"},
+            photos=[("a.jpg", jpeg())],
+        )  # fmt: skip
     case = workflow.case_accept(case=case, actor=heji, note=MARK)
     workroom = mediation_services.workroom_save(actor=heji, data={"area_code": HEJI, "name": MARK + "工作室"})
     mediation = mediation_services.mediation_open(case=case, actor=heji, note=MARK)
@@ -156,9 +160,14 @@ def build_world() -> World:
     )
     o["entry"] = points_services.direct_award(actor=heji, account=account, item=bad, reason=MARK + "扣分")
     o["appeal"] = points_services.appeal_file(actor=villager, entry=o["entry"], reason=MARK + "申诉")
-    declaration = points_services.declaration_submit(
-        actor=villager, account=account, item=good, text=MARK + "帮王奶奶收稻谷", photos=[("a.jpg", jpeg())]
-    )
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        declaration = points_services.declaration_submit(
+            actor=villager,
+            account=account,
+            item=good,
+            text=MARK + "帮王奶奶收稻谷",
+            photos=[("a.jpg", jpeg())],
+        )
     o["declaration"] = declaration
     o["evidence_photo"] = model("points.EvidencePhoto").objects.get(declaration=declaration)
     o.update(account=account, household_account=household_account, item=good, deduction_item=bad)
@@ -185,7 +194,7 @@ def build_world() -> World:
 
     # 法治家庭 (county deduction items, a rating of the household), an offence, 红黑榜.
     civic.law_items_load(county_code=COUNTY)
-    o["law_item"] = model("points.LawDeductionItem").objects.filter(area_id=COUNTY).first()
+    o["law_item"] = model("civic.LawDeductionItem").objects.filter(area_id=COUNTY).first()
     o["rating"] = civic.household_rate(actor=heji, household=household)
     o["offence"] = civic.offence_record(
         actor=heji, person=offender, occurred_on=today - timedelta(days=30), kind="违法",

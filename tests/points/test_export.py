@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 
 from gongzhi.audit.models import AuditEvent
 from gongzhi.kernel.errors import Forbidden
+from gongzhi.kernel.office import XLSX
 from gongzhi.points import export, ledger
 from gongzhi.points.choices import EntryKind, Source
 from gongzhi.points.honours import selectors
@@ -96,7 +97,7 @@ def test_export_pages(personas, ledger_of_li):
                 f"/points/boards/export/entries.xlsx?area={HEJI}&period=2026",
                 f"/points/boards/export/ledger/{li.pk}.xlsx"):  # fmt: skip
         response = client.get(url)
-        assert response.status_code == 200 and response["Content-Type"] == export.XLSX, url
+        assert response.status_code == 200 and response["Content-Type"] == XLSX, url
         assert "filename*=UTF-8''" in response["Content-Disposition"]
         assert rows_of(response.content)[1]
     guodian = personas.client("guodian")

@@ -129,11 +129,14 @@ def test_resident_declares_with_photos_for_self_or_household(personas, villager,
     assert browser(personas.heji).post(f"/points/my/declarations/{d.pk}/withdraw/").status_code == 404
 
 
-def test_review_queue_htmx_approve_and_reject(personas, villager, good, settings, tmp_path):
+def test_review_queue_htmx_approve_and_reject(
+    personas, villager, good, settings, tmp_path, django_capture_on_commit_callbacks
+):
     settings.MEDIA_ROOT = tmp_path
     user, account = villager
-    late = services.declaration_submit(actor=user, account=account, item=good, text="帮王奶奶收稻谷两天",
-                                       photos=[("a.jpg", jpeg().read())])  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):  # photo files are written after commit
+        late = services.declaration_submit(actor=user, account=account, item=good, text="帮王奶奶收稻谷两天",
+                                           photos=[("a.jpg", jpeg().read())])  # fmt: skip
     PointDeclaration.objects.filter(pk=late.pk).update(due_at=timezone.now() - timedelta(hours=2))
     fresh = services.declaration_submit(actor=user, account=account, item=good, text="清扫村口道路")
     wgy = personas.client("wgy")

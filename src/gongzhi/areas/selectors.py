@@ -2,6 +2,7 @@
 
 from django.db.models import Count, Q
 
+from gongzhi.kernel.jurisdiction import may_reach, requested_area_code
 from gongzhi.kernel.roles import Role
 
 from .models import Area, Level
@@ -59,3 +60,21 @@ def grid_workers_of(area: Area) -> list:
     codes = [area.code] + ([area.code[:15]] if area.level == Level.MICROGRID else [])
     users = get_user_model().objects.filter(grants__role=Role.GRID_WORKER, grants__area_id__in=codes)
     return list(users.distinct().order_by("username"))
+
+
+def requested_area(request, roles=None, **options) -> Area:
+    """The Area a page or API call asks for, checked by kernel.jurisdiction.requested_area_code
+    (a 404 when out of reach, malformed or unknown)."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(Area, pk=requested_area_code(request, roles, **options))
+
+
+def area_in_reach(user, code: str, roles=None, **options) -> Area:
+    """The Area of `code` when kernel.jurisdiction.may_reach allows it, else a 404."""
+    from django.http import Http404
+    from django.shortcuts import get_object_or_404
+
+    if not may_reach(user, code, roles, **options):
+        raise Http404
+    return get_object_or_404(Area, pk=code)

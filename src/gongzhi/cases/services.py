@@ -1,8 +1,5 @@
 """Intake: every channel becomes one Case. Transitions live in workflow.py."""
 
-from functools import partial
-
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -12,7 +9,7 @@ from gongzhi.audit.services import audit_record
 from gongzhi.kernel.crypto import encrypt
 from gongzhi.kernel.errors import DomainError, Forbidden, Invalid
 from gongzhi.kernel.identity import check_phone
-from gongzhi.kernel.images import reencode
+from gongzhi.kernel.images import reencode, save_image_after_commit
 from gongzhi.kernel.masking import mask_phone
 from gongzhi.people.models import Organization, Person
 
@@ -214,25 +211,11 @@ def resident_person(user) -> Person | None:
 
 
 def save_photos(case: Case, event: CaseEvent, encoded) -> None:
-    """Record re-encoded photos; names carry the event, never the uploader's file name.
-
-    The rows are written now, the files only once the transaction commits. Django has no hook for a
-    rollback, and the rollback may come after this service returned (the 说事箱 batch is one
-    transaction for all its slips), so a file written here could outlive the case it belongs to.
-    Writing after commit leaves nothing behind a rolled-back request; the price is a moment after
-    commit when a row has no file yet, which the photo view answers with 404."""
+    """Record re-encoded photos; names carry the event, never the uploader's file name. Rows now,
+    files after commit (kernel.images.save_image_after_commit)."""
     for index, (_, content, width, height) in enumerate(encoded, start=1):
         photo = CasePhoto(case=case, event=event, width=width, height=height)
-        photo.image.name = photo.image.field.generate_filename(photo, f"{event.pk}-{index}.jpg")
-        photo.save()
-        transaction.on_commit(partial(_write_photo, photo.pk, photo.image.name, content))
-
-
-def _write_photo(photo_id: int, name: str, content: bytes) -> None:
-    """Store a committed photo's file under the name its row already holds."""
-    stored = CasePhoto._meta.get_field("image").storage.save(name, ContentFile(content))
-    if stored != name:  # a stray file held the name: the storage chose another, so follow it
-        CasePhoto.objects.filter(pk=photo_id).update(image=stored)
+        save_image_after_commit(photo, content, f"{event.pk}-{index}.jpg")
 
 
 def _name(user) -> str:

@@ -14,7 +14,8 @@ from gongzhi.accounts.models import Department, RoleGrant
 from gongzhi.areas.models import Area
 from gongzhi.kernel.codes import prefix_q
 from gongzhi.kernel.errors import DomainError, Forbidden
-from gongzhi.kernel.jurisdiction import area_codes_for, has_role
+from gongzhi.kernel.images import image_response
+from gongzhi.kernel.jurisdiction import has_role, requested_area_code
 from gongzhi.kernel.pages import run_form_service
 from gongzhi.kernel.roles import Role
 
@@ -251,10 +252,7 @@ def map_points(request):
 @login_required
 def stats(request):
     _require_staff(request.user)
-    codes = area_codes_for(request.user, roles=rules.AREA_READ_ROLES)
-    area = request.GET.get("area") or (codes[0] if codes else "")
-    if not area or not has_role(request.user, rules.AREA_READ_ROLES, area):
-        raise Http404
+    area = requested_area_code(request, rules.AREA_READ_ROLES)
     since, until = _day(request.GET.get("since", "")), _day(request.GET.get("until", ""))
     return render(
         request,
@@ -272,14 +270,5 @@ def stats(request):
 @login_required
 def photo(request, pk: int, photo_id: int):
     """A case photo for whoever may see the case (staff in scope, assignee, the reporter)."""
-    from django.http import FileResponse
-
     case = get_object_or_404(Case.objects.visible_to(request.user), pk=pk)
-    item = get_object_or_404(case.photos.all(), pk=photo_id)
-    try:
-        handle = item.image.open("rb")
-    except FileNotFoundError:  # written after commit (services.save_photos): not there yet, or lost
-        raise Http404 from None
-    response = FileResponse(handle, content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return image_response(get_object_or_404(case.photos.all(), pk=photo_id).image)

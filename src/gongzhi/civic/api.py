@@ -12,8 +12,9 @@ from ninja.responses import Status as HttpStatus
 from gongzhi.areas.models import Area
 from gongzhi.kernel.codes import prefix_q, scope_q
 from gongzhi.kernel.errors import Conflict, DomainError
-from gongzhi.kernel.jurisdiction import area_codes_for, has_role
+from gongzhi.kernel.jurisdiction import area_codes_for, has_role, requested_area_code
 from gongzhi.people.models import Household, Person
+from gongzhi.people.rules import OFFENCE_ROLES
 from gongzhi.points import rules
 from gongzhi.points.models import PointAccount
 
@@ -98,7 +99,7 @@ class RatingFilters(Schema):
     offset: int = Field(0, ge=0)
 
 
-class ReasonIn(Schema):
+class CivicReasonIn(Schema):
     reason: str
 
 
@@ -179,7 +180,7 @@ class NominationIn(Schema):
     evidence: str = ""
 
 
-class DecideIn(Schema):
+class NominationDecideIn(Schema):
     accept: bool
     note: str = ""
 
@@ -252,15 +253,9 @@ def _nomination_out(n: MoralNomination) -> dict:
 
 
 def _my_area(request, area: str) -> str:
-    """The area a listing is about: the one asked for (if within the user's reach) or their first."""
-    reach = area_codes_for(request.user) + sorted(civic.resident_villages(request.user))
-    if not area:
-        if not reach:
-            raise Http404
-        return reach[0]
-    if not any(area.startswith(code) or code.startswith(area) for code in reach):
-        raise Http404
-    return area
+    """The area a listing is about: the one asked for (if at, below or above the user's areas, or
+    their village) or their first; anything else is a 404."""
+    return requested_area_code(request, value=area, residents=True, up_the_line=True)
 
 
 def _reviews(request):
@@ -351,13 +346,14 @@ def law_family_detail(request, rating_id: int):
 @router.post(
     "/law-families/{rating_id}/revoke", response=RatingOut, summary="撤销法治家庭资格（如群众评议不符合）"
 )
-def law_family_revoke(request, rating_id: int, payload: ReasonIn):
+def law_family_revoke(request, rating_id: int, payload: CivicReasonIn):
     rating = get_object_or_404(civic.ratings_for_staff(request.user), pk=rating_id)
     return _rating_out(civic.household_revoke(actor=request.user, rating=rating, reason=payload.reason))
 
 
 @router.get("/offences", response=list[OffenceOut], summary="违法犯罪记录（敏感，仅辖区工作人员，查阅留痕）")
 def offences(request, area: str = ""):
+    area = requested_area_code(request, OFFENCE_ROLES, value=area, default=False)
     return [_offence_out(o) for o in civic.offence_list(actor=request.user, area_code=area)[:500]]
 
 
@@ -437,7 +433,7 @@ def nomination_photos(request, nomination_id: int, photos: File[list[UploadedFil
 
 
 @router.post("/nominations/{nomination_id}/decide", response=NominationOut, summary="评议提名：上榜或不上榜")
-def nomination_decide(request, nomination_id: int, payload: DecideIn):
+def nomination_decide(request, nomination_id: int, payload: NominationDecideIn):
     n = _staff_nomination(request, nomination_id)
     return _nomination_out(civic.nomination_decide(actor=request.user, nomination=n, **payload.dict()))
 
@@ -458,7 +454,7 @@ def review_close(request, review_id: int):
 @router.post(
     "/nominations/{nomination_id}/clear", response=NominationOut, summary="黑榜整改销号（留档，不删除）"
 )
-def nomination_clear(request, nomination_id: int, payload: ReasonIn):
+def nomination_clear(request, nomination_id: int, payload: CivicReasonIn):
     n = _staff_nomination(request, nomination_id)
     return _nomination_out(civic.black_clear(actor=request.user, nomination=n, reason=payload.reason))
 

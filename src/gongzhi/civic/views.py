@@ -17,8 +17,9 @@ from django.views.decorators.http import require_POST
 from gongzhi.areas.models import Area, Level
 from gongzhi.kernel.codes import prefix_q, scope_q
 from gongzhi.kernel.errors import DomainError, Forbidden
-from gongzhi.kernel.jurisdiction import area_codes_for, has_role
+from gongzhi.kernel.jurisdiction import area_codes_for, has_role, requested_area_code
 from gongzhi.people.models import Household, Person
+from gongzhi.people.rules import OFFENCE_ROLES
 from gongzhi.points import rules
 from gongzhi.points.choices import Subject
 from gongzhi.points.models import PointAccount
@@ -207,7 +208,7 @@ def law_items(request):
 def offences(request):
     """违法犯罪记录: sensitive, HONOUR_ROLES only; every viewing of the list is audited."""
     _require(request.user, rules.HONOUR_ROLES)
-    area, q = request.GET.get("area", "").strip(), request.GET.get("q", "").strip()
+    area, q = requested_area_code(request, OFFENCE_ROLES, default=False), request.GET.get("q", "").strip()
     page, querystring = _page(request, civic.offence_list(actor=request.user, area_code=area))
     people = []
     if q:

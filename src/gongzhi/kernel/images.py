@@ -35,3 +35,45 @@ def reencode(data: bytes, *, name: str = "照片") -> tuple[bytes, int, int]:
         raise DomainError(
             f"{name}不是有效的图片文件，只接受 JPEG、PNG、WEBP 图片。", field="photos"
         ) from None
+
+
+def save_image_after_commit(instance, content: bytes, filename: str, *, field: str = "image"):
+    """Save a photo's row now and its file once the transaction commits.
+
+    Django has no hook for a rollback, and the rollback may come after the service returned (a
+    说事箱 batch is one transaction for all its slips), so a file written inside the transaction
+    could outlive the row it belongs to. Writing after commit leaves nothing behind a rolled-back
+    request; the price is a moment after commit when a row has no file yet, which photo views
+    answer with 404 (`image_response`)."""
+    from functools import partial
+
+    from django.db import transaction
+
+    file = getattr(instance, field)
+    file.name = file.field.generate_filename(instance, filename)
+    instance.save()
+    transaction.on_commit(partial(_write_file, type(instance), instance.pk, field, file.name, content))
+    return instance
+
+
+def _write_file(model, pk: int, field: str, name: str, content: bytes) -> None:
+    """Store a committed photo's file under the name its row already holds."""
+    from django.core.files.base import ContentFile
+
+    stored = model._meta.get_field(field).storage.save(name, ContentFile(content))
+    if stored != name:  # a stray file held the name: the storage chose another, so follow it
+        model.objects.filter(pk=pk).update(**{field: stored})
+
+
+def image_response(file):
+    """A stored photo as a private JPEG response; 404 while its file is not written yet (see
+    save_image_after_commit) or if it was lost."""
+    from django.http import FileResponse, Http404
+
+    try:
+        handle = file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

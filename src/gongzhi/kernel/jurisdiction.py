@@ -108,18 +108,27 @@ def requested_area_code(
     residents: bool = False,
     up_the_line: bool = False,
     default: bool = True,
+    may=None,
+    defaults=None,
 ) -> str:
     """The area a page or API call asks for, and may it: `value` (API) or the `key` field of the
     POST, then the query string (pages). Empty means the user's first area for `roles` (when
-    `default`). A malformed code or one out of the user's reach is a 404, like any object out of
-    jurisdiction, so the answer never tells which areas exist elsewhere."""
+    `default`; otherwise ''). A malformed code or one out of the user's reach is a 404, like any object out of
+    jurisdiction, so the answer never tells which areas exist elsewhere. A domain whose reach is
+    not a role's subtree passes its own rule: `may(user, code)` and `defaults(user)` (codes)."""
     if value is None:
         value = (request.POST.get(key) if request.method == "POST" else None) or request.GET.get(key, "")
     code = (value or "").strip()
     user = request.user
-    if not code and default:
-        codes = reach_of(user, roles, residents=residents)
+    if not code:
+        if not default:
+            return ""  # no area asked for, and the caller lists all the user's areas
+        codes = defaults(user) if defaults else reach_of(user, roles, residents=residents)
         code = codes[0] if codes else ""
-    if not may_reach(user, code, roles, residents=residents, up_the_line=up_the_line):
+    if may is not None:
+        allowed = is_code(code) and may(user, code)
+    else:
+        allowed = may_reach(user, code, roles, residents=residents, up_the_line=up_the_line)
+    if not allowed:
         raise Http404
     return code

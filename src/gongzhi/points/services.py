@@ -9,7 +9,7 @@ from django.utils import timezone
 from gongzhi.accounts.models import RoleGrant, User
 from gongzhi.audit.services import audit_record
 from gongzhi.kernel.errors import Conflict, DomainError, Forbidden
-from gongzhi.kernel.images import reencode
+from gongzhi.kernel.images import reencode, save_image_after_commit
 from gongzhi.kernel.jurisdiction import has_role, require_role
 from gongzhi.kernel.roles import Role
 from gongzhi.notices.services import notify
@@ -79,13 +79,10 @@ def save_evidence(encoded, **owner) -> None:
 
 
 def _save_photo(content: bytes, width: int, height: int, index: int, **owner) -> EvidencePhoto:
-    from django.core.files.base import ContentFile
-
+    """The row now, the file after commit: a rolled-back declaration leaves no file behind."""
     photo = EvidencePhoto(width=width, height=height, **owner)
     key = next(iter(owner.values())).pk
-    photo.image.save(f"{next(iter(owner))}-{key}-{index}.jpg", ContentFile(content), save=False)
-    photo.save()
-    return photo
+    return save_image_after_commit(photo, content, f"{next(iter(owner))}-{key}-{index}.jpg")
 
 
 # -- accounts -----------------------------------------------------------------------------------

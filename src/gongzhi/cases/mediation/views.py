@@ -13,9 +13,10 @@ from django.views.decorators.http import require_POST
 
 from gongzhi.accounts.models import User
 from gongzhi.areas.models import Area, Level
+from gongzhi.areas.selectors import requested_area
 from gongzhi.kernel.codes import scope_q
 from gongzhi.kernel.errors import DomainError, Forbidden
-from gongzhi.kernel.jurisdiction import area_codes_for, has_role
+from gongzhi.kernel.jurisdiction import area_codes_for, has_role, requested_area_code
 from gongzhi.kernel.office import docx_response
 from gongzhi.kernel.pages import run_form_service
 from gongzhi.kernel.roles import CENTRE_ROLES
@@ -153,7 +154,7 @@ def _managed_areas(user):
 @login_required
 def workrooms(request):
     _require_case_staff(request.user)
-    area = request.GET.get("area", "").strip()
+    area = requested_area_code(request, mrules.WORKROOM_READ_ROLES, default=False)
     rows = [
         (w, has_role(request.user, CENTRE_ROLES, w.area_id))
         for w in mselectors.workrooms_for(request.user, area=area)[:500]
@@ -217,11 +218,8 @@ def _day(value: str) -> date | None:
 
 @login_required
 def counts(request):
-    codes = area_codes_for(request.user, roles=CENTRE_ROLES)
-    code = request.GET.get("area") or (codes[0] if codes else "")
-    if not code or not has_role(request.user, CENTRE_ROLES, code):
-        raise Http404
-    area = get_object_or_404(Area, pk=code)
+    area = requested_area(request, CENTRE_ROLES)
+    code = area.code
     since, until = _day(request.GET.get("since", "")), _day(request.GET.get("until", ""))
     rows = mselectors.mediator_counts(area=code, since=since, until=until)
     if request.GET.get("format") == "xlsx":

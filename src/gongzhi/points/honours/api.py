@@ -132,12 +132,7 @@ class MeetingOut(Schema):
 
 
 def _area_code(request, code: str) -> str:
-    if not code:
-        codes = selectors.board_areas(request.user)
-        code = codes[0] if codes else ""
-    if not selectors.may_see_board(request.user, code):
-        raise Http404
-    return code
+    return selectors.requested_board_area_code(request, code)
 
 
 def _period(text: str) -> str:

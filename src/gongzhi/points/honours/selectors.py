@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from gongzhi.kernel.codes import prefix_q
 from gongzhi.kernel.errors import DomainError
-from gongzhi.kernel.jurisdiction import area_codes_for, has_role, resident_link_of
+from gongzhi.kernel.jurisdiction import area_codes_for, has_role, requested_area_code, resident_link_of
 from gongzhi.kernel.roles import Role
 
 from .. import rules
@@ -291,6 +291,12 @@ def may_see_board(user, area_code: str) -> bool:
     if has_role(user, rules.READ_ROLES, area_code):
         return True
     return any(area_code in (home[:12], home[:9]) for home in resident_home_codes(user))
+
+
+def requested_board_area_code(request, value: str | None = None) -> str:
+    """The board area a page or API call asks for (or the user's first board): the kernel's one
+    helper with the boards' own reach (a resident reads their village's and town's boards)."""
+    return requested_area_code(request, value=value, may=may_see_board, defaults=board_areas)
 
 
 def is_board_staff(user, area_code: str | None = None) -> bool:

@@ -46,15 +46,9 @@ def _area_options(user) -> list[Area]:
     return sorted(found.values(), key=lambda a: a.code)
 
 
-def _area(request, key: str = "area") -> Area:
-    """The area asked for (or the user's first); out of the user's boards is a 404."""
-    code = (request.POST.get(key) if request.method == "POST" else None) or request.GET.get(key, "").strip()
-    if not code:
-        codes = selectors.board_areas(request.user)
-        code = codes[0] if codes else ""
-    if not selectors.may_see_board(request.user, code):
-        raise Http404
-    return get_object_or_404(Area, code=code)
+def _area(request) -> Area:
+    """The board area asked for (or the user's first); out of the user's boards is a 404."""
+    return get_object_or_404(Area, code=selectors.requested_board_area_code(request))
 
 
 def _period(request, default: str = DEFAULT_PERIOD) -> str:

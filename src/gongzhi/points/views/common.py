@@ -4,9 +4,10 @@ reach, and which actions a user may take on a declaration or an appeal."""
 from django.db.models import Q
 from django.http import Http404
 
+from gongzhi.areas import selectors as areas_selectors
 from gongzhi.areas.models import Area
 from gongzhi.kernel.codes import scope_q
-from gongzhi.kernel.jurisdiction import area_codes_for, grants_of, has_role, resident_link_of
+from gongzhi.kernel.jurisdiction import area_codes_for, grants_of, has_role, reach_of, resident_village
 
 from .. import catalogue, rules
 from ..choices import AppealStatus, DeclarationStatus
@@ -24,40 +25,16 @@ def require_staff(user) -> None:
         raise Http404
 
 
-def resident_village(user) -> str:
-    """The village (12-digit code) where a signed-in resident lives, or ''."""
-    link = resident_link_of(user)
-    return link.person.area_id[:12] if link is not None else ""
-
-
-def in_reach(user, code: str) -> bool:
-    """An area the user may read the catalogue of: within their points areas, an ancestor of one
-    (the county catalogue binds the village), or the village where a resident lives."""
-    if not code or not code.isdigit():
-        return False
-    if has_role(user, rules.READ_ROLES, code):
-        return True
-    mine = area_codes_for(user, roles=rules.READ_ROLES)
-    village = resident_village(user)
-    if village:
-        mine = [*mine, village]
-    return any(m.startswith(code) or code.startswith(m) for m in mine)
-
-
 def area_in_reach(user, code: str) -> Area:
-    """The area of `code` if the user may work with it, else 404."""
-    if not in_reach(user, code):
-        raise Http404
-    area = Area.objects.filter(pk=code).first()
-    if area is None:
-        raise Http404
-    return area
+    """A catalogue area the user may work with: within their points areas, an ancestor of one (the
+    county catalogue binds the village), or a resident's own village; else a 404."""
+    return areas_selectors.area_in_reach(user, code, rules.READ_ROLES, residents=True, up_the_line=True)
 
 
 def default_area(user) -> str:
     """The first area where the user holds a points role (or the resident's village)."""
-    codes = area_codes_for(user, roles=rules.READ_ROLES)
-    return codes[0] if codes else resident_village(user)
+    codes = reach_of(user, rules.READ_ROLES, residents=True)
+    return codes[0] if codes else ""
 
 
 def items_in_reach(user):

@@ -6,13 +6,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from gongzhi.kernel.codes import prefix_q
 from gongzhi.kernel.errors import DomainError, Forbidden
+from gongzhi.kernel.images import image_response
 from gongzhi.kernel.pages import run_action
 
 from .. import selectors, services
@@ -141,10 +141,7 @@ def photo(request, pk: int):
     """An evidence photo, for whoever may see its declaration (or, through a registered scope, its
     红黑榜 nomination); else 404."""
     user = request.user
-    item = get_object_or_404(selectors.evidence_photos_visible_to(user), pk=pk)
-    response = FileResponse(item.image.open("rb"), content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return image_response(get_object_or_404(selectors.evidence_photos_visible_to(user), pk=pk).image)
 
 
 @login_required
