@@ -64,11 +64,13 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "ninja",  # serves Swagger UI for /api/v1/docs from its own static files, not a CDN
     "huey.contrib.djhuey",
+    # Our apps, lowest layer first: an app may import those above it in this list, never those
+    # below (tests/test_architecture.py). A new app is one more line here, in its place.
     "gongzhi.audit",
     "gongzhi.areas",
+    "gongzhi.notices",
     "gongzhi.accounts",
     "gongzhi.people",
-    "gongzhi.notices",
     "gongzhi.cases",
     "gongzhi.points",
     "gongzhi.civic",
