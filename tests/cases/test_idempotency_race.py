@@ -11,7 +11,6 @@ shares one cache, where a second writer fails with "table is locked" instead of 
 requests can never both be inside an insert; the loser's path is tested there by
 test_idempotency.py::test_the_loser_of_a_race_gets_the_first_case_and_leaves_no_gap."""
 
-import threading
 import uuid
 
 import pytest
@@ -21,6 +20,7 @@ from gongzhi.accounts.models import User
 from gongzhi.cases.models import Case, CaseCounter
 from gongzhi.cases.services import case_submit_once
 from gongzhi.notices.models import Notice
+from tests.concurrency import in_thread, race
 from tests.conftest import make_user
 
 pytestmark = [
@@ -36,51 +36,19 @@ GRID = VILLAGE + "001"
 RACERS = 10
 
 
-def in_thread(fn, *args):
-    """Run fn on a fresh connection in its own thread; return its result or raise its error."""
-    out = {}
-
-    def run():
-        try:
-            out["value"] = fn(*args)
-        except BaseException as exc:  # handed back to the test thread
-            out["error"] = exc
-        finally:
-            connection.close()
-
-    worker = threading.Thread(target=run)
-    worker.start()
-    worker.join()
-    if "error" in out:
-        raise out["error"]
-    return out["value"]
-
-
-def race(user_id: int, data: dict, key: str) -> list:
+def submit_at_once(user_id: int, data: dict, key: str) -> list:
     """RACERS threads load the account, meet at a barrier, then submit at once."""
-    barrier = threading.Barrier(RACERS, timeout=60)
-    results, lock = [], threading.Lock()
 
-    def run():
-        try:
-            user = User.objects.get(pk=user_id)
-            barrier.wait()
+    def attempt():
+        user = User.objects.get(pk=user_id)
+
+        def call():
             case, created = case_submit_once(actor=user, data=data, idempotency_key=key)
-            result = (case.pk, created)
-        except BaseException as exc:
-            result = exc
-        finally:
-            connection.close()
-        with lock:
-            results.append(result)
+            return case.pk, created
 
-    workers = [threading.Thread(target=run) for _ in range(RACERS)]
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join(timeout=120)
-    assert len(results) == RACERS, "a worker hung"
-    return results
+        return call
+
+    return race(RACERS, attempt)
 
 
 def setup(tag: str) -> dict:
@@ -112,7 +80,7 @@ def test_ten_concurrent_requests_with_one_key_make_one_case():
               "address": "石岭村一组路口"}  # fmt: skip
     try:
         for who, channel in (("staff", "hotline"), ("resident", "h5")):
-            results = race(ids[who], {**report, "channel": channel}, key=f"same-{who}")
+            results = submit_at_once(ids[who], {**report, "channel": channel}, key=f"same-{who}")
             assert [r for r in results if not isinstance(r, tuple)] == []
             assert len({pk for pk, _ in results}) == 1
             assert sorted(created for _, created in results) == [False] * (RACERS - 1) + [True]

@@ -8,7 +8,6 @@ once behind a barrier, one checks the result, one removes the rows again. The ma
 touches the database (its open transaction would hold locks the workers need). The data lives in
 石岭村 (官垱镇), which no other test uses."""
 
-import threading
 import uuid
 
 import pytest
@@ -21,6 +20,7 @@ from gongzhi.points.choices import EntryKind, Source
 from gongzhi.points.models import PointAccount, PointEntry
 from gongzhi.points.shop import services as shop
 from gongzhi.points.shop.models import Redemption, Reward, Shop
+from tests.concurrency import in_thread, race
 from tests.conftest import make_user
 from tests.points.factories import resident_with_account
 from tests.points.factories import reward as make_reward
@@ -36,53 +36,6 @@ pytestmark = [
 
 VILLAGE = "420822107201"  # 石岭村, 官垱镇
 GRID = VILLAGE + "001"
-
-
-def in_thread(fn, *args):
-    """Run fn on a fresh connection in its own thread; return its result or raise its error."""
-    out = {}
-
-    def run():
-        try:
-            out["value"] = fn(*args)
-        except BaseException as exc:  # handed back to the test thread
-            out["error"] = exc
-        finally:
-            connection.close()
-
-    worker = threading.Thread(target=run)
-    worker.start()
-    worker.join()
-    if "error" in out:
-        raise out["error"]
-    return out["value"]
-
-
-def race(n: int, attempt) -> list:
-    """Start n threads that each prepare, wait at a barrier, then call attempt() at the same time.
-    Returns what each returned, or the exception it raised."""
-    barrier = threading.Barrier(n, timeout=60)
-    results, lock = [], threading.Lock()
-
-    def run():
-        try:
-            call = attempt()  # loads its own rows before the barrier, so the race is the redemption
-            barrier.wait()
-            result = call()
-        except BaseException as exc:
-            result = exc
-        finally:
-            connection.close()
-        with lock:
-            results.append(result)
-
-    workers = [threading.Thread(target=run) for _ in range(n)]
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join(timeout=120)
-    assert len(results) == n, "a worker hung"
-    return results
 
 
 def setup(tag: str, balance: int, stock: int) -> dict:
