@@ -13,8 +13,8 @@ from gongzhi.areas.models import Area, Level
 from gongzhi.areas.services import areas_import_national, areas_make_grids
 from gongzhi.kernel.codes import prefix_q
 from gongzhi.kernel.identity import gb11643_check_digit
-from gongzhi.people.excel import PEOPLE_COLUMNS, SHEET_TITLE
-from gongzhi.people.excel_import import people_import
+from gongzhi.people.excel.importer import people_import
+from gongzhi.people.excel.workbook import PEOPLE_COLUMNS, SHEET_TITLE
 from gongzhi.people.models import Household, Person
 
 COUNTY = "420822"  # 沙洋县

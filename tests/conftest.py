@@ -123,6 +123,16 @@ def _test_clock(request, _session_clock):
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _media_root(tmp_path_factory):
+    """Uploads of this run go to a fresh folder, never to var/media: a file left by an earlier run
+    (or by the demo) must not stand in for one a test expects to be written."""
+    from django.test import override_settings
+
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        yield
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(_session_clock, django_db_setup, django_db_blocker):
     """Import the real national subtree of 沙洋县 once per run, with 2 grids per village."""

@@ -29,7 +29,7 @@ from gongzhi.cases.mediation import services as mediation_services
 from gongzhi.cases.services import case_submit
 from gongzhi.civic import services as civic
 from gongzhi.notices.services import notify
-from gongzhi.people.import_jobs import import_job_create, import_job_execute
+from gongzhi.people.excel.jobs import import_job_create, import_job_execute
 from gongzhi.people.services import household_set_member, organization_save
 from gongzhi.points import services as points_services
 from gongzhi.points.choices import AwardEvent, Star
@@ -201,10 +201,11 @@ def build_world() -> World:
         description=MARK + "殴打他人", authority=MARK + "派出所",
     )  # fmt: skip
     o["review"] = civic.review_open(actor=heji, area=o["village"], quarter=period)
-    o["nomination"] = civic.nominate(
-        actor=heji, review=o["review"], board="red", account=account, reason=MARK + "孝老",
-        evidence=MARK, photos=[("a.jpg", jpeg())],
-    )  # fmt: skip
+    with TestCase.captureOnCommitCallbacks(execute=True):  # its photo file is written after commit
+        o["nomination"] = civic.nominate(
+            actor=heji, review=o["review"], board="red", account=account, reason=MARK + "孝老",
+            evidence=MARK, photos=[("a.jpg", jpeg())],
+        )  # fmt: skip
     civic.review_start(actor=heji, review=o["review"])
     civic.nomination_decide(actor=heji, nomination=o["nomination"], accept=True)
     civic.review_publish(actor=heji, review=o["review"])  # its public page is then in its window

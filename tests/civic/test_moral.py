@@ -209,14 +209,18 @@ def test_publication_window_is_checked(personas, review, villagers):
         civic.review_publish(actor=personas.guodian, review=review)
 
 
-def test_evidence_photos_only_for_village_staff_and_the_nominator(personas, review, villagers):
+def test_evidence_photos_only_for_village_staff_and_the_nominator(
+    personas, review, villagers, settings, tmp_path, django_capture_on_commit_callbacks
+):
     """Black-list evidence is not public: the village's staff and grid workers open it; villagers
     (even of the same village, even once the lists are published) and other villages get a 404."""
+    settings.MEDIA_ROOT = tmp_path  # a file left by an earlier run must not stand in for this one
     buffer = io.BytesIO()
     Image.new("RGB", (40, 30), "red").save(buffer, format="PNG")
     (_, _), (_, bad) = villagers
-    nomination = civic.nominate(actor=personas.heji, review=review, board="black", account=bad,
-                                reason="乱倒建筑垃圾屡劝不改", photos=[("x.png", buffer.getvalue())])  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):  # the photo file is written after commit
+        nomination = civic.nominate(actor=personas.heji, review=review, board="black", account=bad,
+                                    reason="乱倒建筑垃圾屡劝不改", photos=[("x.png", buffer.getvalue())])  # fmt: skip
     url = nomination.photos.get().url
     for name in ("heji", "wgy"):
         assert personas.client(name).get(url).status_code == 200, name

@@ -20,9 +20,9 @@ from stdnum.cn import ric
 
 from gongzhi.audit.models import AuditEvent
 from gongzhi.kernel.crypto import decrypt
-from gongzhi.people.excel import PEOPLE_COLUMNS, RED, example_row, template_workbook
-from gongzhi.people.excel_export import export_people
-from gongzhi.people.excel_import import ImportRejected, people_import
+from gongzhi.people.excel.export import export_people
+from gongzhi.people.excel.importer import ImportRejected, people_import
+from gongzhi.people.excel.workbook import PEOPLE_COLUMNS, RED, example_row, template_workbook
 from gongzhi.people.models import Household, ImportJob, Person, PersonTag
 
 from ..conftest import GUODIAN, HEJI
@@ -547,7 +547,7 @@ def test_a_change_made_while_the_import_prepares_is_a_conflict_not_an_overwrite(
 
 
 def test_a_workbook_over_the_row_limit_is_refused(tmp_path, personas, monkeypatch):
-    from gongzhi.people import excel_check
+    from gongzhi.people.excel import check as excel_check
 
     monkeypatch.setattr(excel_check, "MAX_ROWS", 2)  # the real limit is 200,000 rows
     with pytest.raises(CommandError, match="工作簿超过 2 行，请按镇或村拆分"):

@@ -56,7 +56,7 @@ def test_sign_in_creates_a_linked_resident(villager, committed):
 
 
 def test_second_sign_in_reuses_the_account(villager, committed):
-    from gongzhi.people.resident_login import phone_code_send, phone_code_verify
+    from gongzhi.people.residents.services import phone_code_send, phone_code_verify
 
     with committed():
         phone_code_send(phone=PHONE)

@@ -3,7 +3,7 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from .import_jobs import import_files_purge, import_job_execute
+from .excel.jobs import import_files_purge, import_job_execute
 
 
 @db_task()

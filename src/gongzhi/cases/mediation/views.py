@@ -111,7 +111,7 @@ def mediation_step(request, pk: int, step: str):
     except Forbidden as exc:
         raise PermissionDenied(exc.message) from None
     except DomainError as exc:
-        from ..views import _detail_context
+        from ..views.staff import _detail_context
 
         case.refresh_from_db()
         context = _detail_context(request, case)

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from gongzhi.kernel.errors import DomainError
-from gongzhi.people.excel_import import ImportRejected, people_import
+from gongzhi.people.excel.importer import ImportRejected, people_import
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_login
+from . import views as views_login
 
 app_name = "residents"
 urlpatterns = [

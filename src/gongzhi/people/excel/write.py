@@ -19,9 +19,9 @@ from gongzhi.audit.services import audit_record
 from gongzhi.kernel.crypto import decrypt
 from gongzhi.kernel.errors import Conflict
 
-from .excel_check import BATCH, STEPS, Checked, households_in
-from .models import Household, Person, PersonTag
-from .services import apply_person
+from ..models import Household, Person, PersonTag
+from ..services import apply_person
+from .check import BATCH, STEPS, Checked, households_in
 
 # Person fields a row leaves alone on an existing person when the workbook lacks their column.
 KEPT_WHEN_ABSENT = {

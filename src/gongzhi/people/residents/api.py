@@ -7,7 +7,7 @@ from gongzhi.accounts import services
 from gongzhi.accounts.api import TokenOut
 from gongzhi.kernel.api import ErrorOut
 
-from . import resident_login as phone
+from . import services as phone
 
 router = Router(tags=["认证"])
 

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 
 from gongzhi.kernel.errors import DomainError
 
-from . import resident_login as phone_service
+from . import services as phone_service
 
 _BACKEND = "django.contrib.auth.backends.ModelBackend"
 

@@ -10,11 +10,11 @@ from gongzhi.kernel.errors import DomainError
 from gongzhi.kernel.jurisdiction import area_codes_for
 from gongzhi.kernel.pages import run_form_service
 
-from . import selectors, workflow
-from .choices import Action, Rating, Status
-from .forms import ResidentReportForm, submit_token
-from .models import Case
-from .services import MAX_PHOTOS, case_submit
+from .. import selectors, workflow
+from ..choices import Action, Rating, Status
+from ..forms import ResidentReportForm, submit_token
+from ..models import Case
+from ..services import MAX_PHOTOS, case_submit
 
 
 def _report_areas(user):

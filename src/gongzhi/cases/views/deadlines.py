@@ -10,7 +10,7 @@ from gongzhi.kernel.errors import DomainError, Forbidden
 from gongzhi.kernel.jurisdiction import has_role
 from gongzhi.kernel.roles import Role
 
-from . import deadlines, rules
+from .. import deadlines, rules
 
 
 @login_required

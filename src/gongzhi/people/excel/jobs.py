@@ -11,9 +11,9 @@ from django.utils import timezone
 from gongzhi.kernel.errors import DomainError, Forbidden
 from gongzhi.kernel.jurisdiction import has_role
 
-from . import rules
-from .excel_import import STEPS, ImportRejected, people_import
-from .models import ImportJob
+from .. import rules
+from ..models import ImportJob
+from .importer import STEPS, ImportRejected, people_import
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ def import_job_create(*, actor, upload) -> ImportJob:
     original = os.path.basename(upload.name)[:200]
     upload.name = "upload.xlsx"  # the stored name is ours; the user's name is kept only for display
     job = ImportJob.objects.create(owner=actor, file=upload, filename=original)
-    from .tasks import import_job_run
+    from ..tasks import import_job_run
 
     transaction.on_commit(lambda: import_job_run(job.pk))
     return job

@@ -11,10 +11,10 @@ from gongzhi.audit.services import audit_record
 from gongzhi.kernel.crypto import decrypt
 from gongzhi.kernel.errors import DomainError, Forbidden
 
-from .choices import EXTRA_FIELDS, Relation, Tag
-from .excel import PEOPLE_COLUMNS, SHEET_TITLE, Column, header_cells, style_header
-from .models import Person
-from .services import may_reveal
+from ..choices import EXTRA_FIELDS, Relation, Tag
+from ..models import Person
+from ..services import may_reveal
+from .workbook import PEOPLE_COLUMNS, SHEET_TITLE, Column, header_cells, style_header
 
 CHUNK = 2000
 _TAG_LABELS = dict(Tag.choices)

@@ -17,7 +17,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from gongzhi.kernel.errors import DomainError
 from gongzhi.kernel.identity import gb11643_check_digit
 
-from .choices import (
+from ..choices import (
     DATE_EXTRA,
     EXTRA_FIELDS,
     INFLOW_REASONS,

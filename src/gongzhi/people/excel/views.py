@@ -16,11 +16,12 @@ from gongzhi.kernel.errors import DomainError, Forbidden
 from gongzhi.kernel.jurisdiction import has_role
 from gongzhi.kernel.office import XLSX, xlsx_response
 
-from . import import_jobs, rules, selectors
-from .excel import error_workbook, template_workbook
-from .excel_export import export_households, export_organizations, export_people
-from .import_jobs import MAX_UPLOAD_BYTES, check_upload, import_job_create
-from .models import ImportJob
+from .. import rules, selectors
+from ..models import ImportJob
+from . import jobs as import_jobs
+from .export import export_households, export_organizations, export_people
+from .jobs import MAX_UPLOAD_BYTES, check_upload, import_job_create
+from .workbook import error_workbook, template_workbook
 
 SHOWN_ERRORS = 200
 

@@ -10,11 +10,11 @@ from gongzhi.kernel.crypto import blind_index
 from gongzhi.kernel.errors import DomainError, Invalid
 from gongzhi.kernel.jurisdiction import has_role
 
-from . import rules
-from .choices import Relation
-from .excel import DATE_KEYS, header_for
-from .models import Household, Person
-from .validation import clean_person
+from .. import rules
+from ..choices import Relation
+from ..models import Household, Person
+from ..validation import clean_person
+from .workbook import DATE_KEYS, header_for
 
 BATCH = 1000
 # About 3 KB of memory per row while importing; past this a workbook should be split by town or village.

@@ -19,12 +19,12 @@ from gongzhi.kernel.jurisdiction import has_role, requested_area_code
 from gongzhi.kernel.pages import run_form_service
 from gongzhi.kernel.roles import Role
 
-from . import rules, selectors, workflow
-from .choices import Action, Kind, Status
-from .forms import ActionForm, IntakeForm, submit_token
-from .models import Case
-from .services import case_submit
-from .similar import similar_open_cases
+from .. import rules, selectors, workflow
+from ..choices import Action, Kind, Status
+from ..forms import ActionForm, IntakeForm, submit_token
+from ..models import Case
+from ..services import case_submit
+from ..similar import similar_open_cases
 
 # Actions shown as forms on the detail page, in the order staff meet them.
 ACTION_ORDER = [
@@ -62,7 +62,7 @@ def queue(request):
         request.user, **{**filters, "since": _day(filters["since"]), "until": _day(filters["until"])}
     ).order_by("resolve_due" if filters["queue"] in ("due_soon", "overdue") else "-created_at")
     if request.GET.get("format") == "xlsx":
-        from .export import cases_workbook
+        from ..export import cases_workbook
 
         response = HttpResponse(
             cases_workbook(actor=request.user, queryset=qs, filters=filters),

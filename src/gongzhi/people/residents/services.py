@@ -20,7 +20,7 @@ from gongzhi.kernel.identity import check_phone
 from gongzhi.kernel.roles import Role
 from gongzhi.notices.sms import send_sms
 
-from .models import Person
+from ..models import Person
 
 CODE_MINUTES = 5
 RESEND_SECONDS = 60

@@ -10,10 +10,10 @@ from dataclasses import asdict, dataclass
 
 from gongzhi.kernel.errors import DomainError
 
-from .excel import BY_HEADER, ERROR_HEADER, PEOPLE_COLUMNS, data_sheet, normalise_header
-from .excel import open_workbook as _open
-from .excel_check import STEPS, Checker, RowProblem
-from .excel_write import commit, prepare
+from .check import STEPS, Checker, RowProblem
+from .workbook import BY_HEADER, ERROR_HEADER, PEOPLE_COLUMNS, data_sheet, normalise_header
+from .workbook import open_workbook as _open
+from .write import commit, prepare
 
 
 class ImportRejected(DomainError):

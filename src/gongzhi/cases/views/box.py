@@ -9,10 +9,10 @@ from django.shortcuts import redirect, render
 from gongzhi.kernel.errors import DomainError
 from gongzhi.kernel.jurisdiction import has_role
 
-from . import rules
-from .choices import Category, Channel, Kind
-from .forms import submit_token
-from .services import case_submit
+from .. import rules
+from ..choices import Category, Channel, Kind
+from ..forms import submit_token
+from ..services import case_submit
 
 ROWS = 8
 
