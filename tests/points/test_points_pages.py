@@ -287,3 +287,11 @@ def test_registry_pages_link_to_the_points_account(personas):
     household = household_account(personas.heji, HEJI_GRID1, no="0777").household
     page = personas.client("wgy").get(f"/people/households/{household.pk}/").content.decode()
     assert f"/points/accounts/open/household/{household.pk}/" in page
+
+
+def test_registry_pages_link_to_the_points_account_through_the_registry(personas):
+    """The people pages know nothing of points: PointsConfig.record_links adds the link."""
+    person = make_person(personas.heji, HEJI_GRID1, name="赵小五")
+    link = f"/points/accounts/open/person/{person.pk}/"
+    assert link in personas.client("heji").get(f"/people/{person.pk}/").content.decode()
+    assert link in personas.client("wgy").get(f"/people/{person.pk}/").content.decode()

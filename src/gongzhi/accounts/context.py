@@ -2,7 +2,7 @@
 
 from gongzhi.kernel import registry
 from gongzhi.kernel.jurisdiction import department_ids_of, grants_of, roles_of
-from gongzhi.kernel.roles import AREA_STAFF_ROLES, CENTRE_ROLES
+from gongzhi.kernel.roles import CENTRE_ROLES
 
 
 def navigation(request):
@@ -17,5 +17,4 @@ def navigation(request):
         "nav_items": registry.nav_for(user, roles, bool(department_ids_of(user))),
         "my_grants": grants_of(user),
         "is_centre_staff": bool(roles & set(CENTRE_ROLES)),
-        "is_points_staff": bool(roles & set(AREA_STAFF_ROLES)),
     }

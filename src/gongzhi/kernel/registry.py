@@ -58,6 +58,9 @@ class GongzhiApp(AppConfig):
     nav: tuple[Nav, ...] = ()
     # Dotted callables (request, area) -> dict with "template" (and its context) or None.
     area_panels: tuple[str, ...] = ()
+    # Dotted callables (request, record) -> [(label, url)]: links an app adds to the page of a
+    # registry record (a person, household or organisation), e.g. its points account.
+    record_links: tuple[str, ...] = ()
     # Events this app awards points for, through award_points() below.
     point_events: tuple[PointEvent, ...] = ()
     # The one app that keeps the points ledger names its door here: a callable taking
@@ -108,6 +111,13 @@ def area_panels(request, area) -> list[dict]:
             if panel:
                 panels.append(panel)
     return panels
+
+
+def record_links(request, record) -> list[tuple[str, str]]:
+    """The links installed apps add to a registry record's page, as (label, url)."""
+    return [
+        link for app in gongzhi_apps() for path in app.record_links for link in resolve(path)(request, record)
+    ]
 
 
 def point_events() -> list[PointEvent]:

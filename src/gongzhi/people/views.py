@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from gongzhi.kernel import registry
 from gongzhi.kernel.crypto import blind_index
 from gongzhi.kernel.errors import DomainError
 from gongzhi.kernel.identity import normalise_id_number
@@ -67,6 +68,7 @@ def person_detail(request, pk: int):
         "people/person_detail.html",
         {
             "person": person,
+            "links": registry.record_links(request, person),
             "tags": person.tags.all(),
             "members": person.household.members.exclude(pk=person.pk).order_by("birth_date")
             if person.household
@@ -175,7 +177,13 @@ def household_detail(request, pk: int):
     return render(
         request,
         "people/household_detail.html",
-        {"household": household, "members": members, "form": form, "can_edit": can_edit},
+        {
+            "household": household,
+            "members": members,
+            "form": form,
+            "can_edit": can_edit,
+            "links": registry.record_links(request, household),
+        },
         status=400 if form.errors else 200,
     )
 
@@ -237,6 +245,7 @@ def organization_detail(request, pk: int):
         "people/organization_detail.html",
         {
             "org": org,
+            "links": registry.record_links(request, org),
             "may_reveal_phone": services.may_reveal(request.user, org, "phone"),
             "can_edit": has_role(request.user, rules.WRITE_ROLES, org.area_id),
         },

@@ -13,4 +13,5 @@ class PointsConfig(registry.GongzhiApp):  # the module name keeps Django's app-c
         Nav("points:my", "我的积分", "points", roles=("resident",), order=12),
         Nav("points:home", "积分管理", "points", roles="gongzhi.points.rules.READ_ROLES", order=50),
     )
+    record_links = ("gongzhi.points.panels:record_links",)
     point_sink = "gongzhi.points.services:award_event_to_person"
