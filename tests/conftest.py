@@ -79,23 +79,6 @@ def pytest_configure(config):
     clock_instant()  # a malformed instant stops the run before any test
 
 
-@pytest.hookimpl(optionalhook=True)
-def pytest_xdist_make_scheduler(config, log):
-    """Under pytest-xdist (`make test` runs `-n auto`) the browser tests share one worker, so a run
-    builds one demo server, not one per worker; every other test is dealt out one by one.
-    (xdist's `--dist loadgroup` would say the same with a mark, but it works by rewriting test ids,
-    which pytest 9.2 no longer honours: pytest-dev/pytest-xdist#1386.)"""
-    if config.getvalue("dist") not in ("load", "loadgroup"):
-        return None
-    from xdist.scheduler import LoadScopeScheduling
-
-    class BrowserTestsTogether(LoadScopeScheduling):
-        def _split_scope(self, nodeid: str) -> str:
-            return "tests/browser" if nodeid.startswith("tests/browser/") else nodeid
-
-    return BrowserTestsTogether(config, log)
-
-
 def pytest_report_header(config):
     instant = clock_instant()
     return f"test clock: every test starts at {instant.isoformat()}" if instant else None
@@ -131,6 +114,40 @@ def _media_root(tmp_path_factory):
 
     with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
         yield
+
+
+# -- pytest-xdist ---------------------------------------------------------------------------------
+# `make test` runs `-n auto`. The browser tests go to one worker, so a run builds one demo server, not
+# one per worker, and they go first, so that the other workers share the rest meanwhile. (xdist's
+# `--dist loadgroup` does the grouping by rewriting test ids, which pytest 9.2 no longer honours,
+# pytest-dev/pytest-xdist#1386; and its scope schedulers key tests by id, so they would run only one
+# of the schemathesis cases, which share one id under pytest 9.2. This keys them by position.)
+BROWSER_TESTS = "tests/browser/"
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-django has put the tests in its order
+def pytest_collection_modifyitems(config, items):
+    if hasattr(config, "workerinput"):  # an xdist worker; every worker orders alike
+        items.sort(key=lambda item: not item.nodeid.startswith(BROWSER_TESTS))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScheduling
+
+    class BrowserTestsTogether(LoadScheduling):
+        def _send_tests(self, node, num):
+            # The first batch that holds a browser test takes all of them.
+            browser = [i for i in self.pending if self.collection[i].startswith(BROWSER_TESTS)]
+            if browser and not set(browser).isdisjoint(self.pending[:num]):
+                others = [i for i in self.pending if i not in set(browser)]
+                self.pending[:] = browser + others
+                num = max(num, len(browser))
+            super()._send_tests(node, num)
+
+    return BrowserTestsTogether(config, log)
 
 
 @pytest.fixture(scope="session")

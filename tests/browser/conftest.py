@@ -108,7 +108,7 @@ def _pg(url: str, sql: str) -> None:
 # Package scope: the server and the browser stop once the browser tests are done, not at the end
 # of the session. Between two calls, Playwright's sync API leaves its event loop marked as running
 # in this thread, and Django refuses database calls while a loop runs; the tests that come after
-# on the same process (under xdist the browser tests may come first) need it closed.
+# on the same process (under xdist the browser tests come first) need it closed.
 @pytest.fixture(scope="package")
 def demo_server(tmp_path_factory):
     chromium_or_skip()
