@@ -7,7 +7,7 @@ from django.db import models
 from gongzhi.areas.models import Level
 from gongzhi.kernel.codes import ancestors
 from gongzhi.kernel.jurisdiction import area_codes_for
-from gongzhi.kernel.roles import CENTRE_ROLES, Role  # noqa: F401 -- accounts.models.Role stays importable
+from gongzhi.kernel.roles import Role
 from gongzhi.kernel.scoping import AreaScopedQuerySet
 
 # Where each role may be granted: the level of the area it is attached to.

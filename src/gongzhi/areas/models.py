@@ -2,7 +2,7 @@
 
 from django.db import models
 
-from gongzhi.kernel.codes import is_code, prefix_q, scope_q  # noqa: F401  (prefix_q, scope_q re-exported)
+from gongzhi.kernel.codes import is_code, prefix_q
 from gongzhi.kernel.scoping import AreaScopedQuerySet
 
 

@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Q
 
-from gongzhi.kernel.jurisdiction import may_reach, requested_area_code
+from gongzhi.kernel.jurisdiction import area_codes_for, may_reach, requested_area_code
 from gongzhi.kernel.roles import Role
 
 from .models import Area, Level
@@ -31,7 +31,6 @@ def area_summary(area: Area) -> dict:
 
 def top_areas_for(user):
     """The highest areas a user can see: roots of their visible forest."""
-    from gongzhi.kernel.jurisdiction import area_codes_for
 
     if user.is_superuser:
         return list(Area.objects.filter(parent__isnull=True))

@@ -4,6 +4,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from gongzhi.kernel.jurisdiction import area_codes_for, primary_role
+
 from .chain import link_hash
 from .context import client_ip
 from .models import AuditEvent, ChainHead, Result
@@ -31,12 +33,8 @@ def audit_record(
             ChainHead.objects.create(pk=1, seq=1)
         head = ChainHead.objects.get(pk=1)
         if actor is not None and not role:
-            from gongzhi.kernel.jurisdiction import primary_role
-
             role = primary_role(actor)
         if actor is not None and not area_code:
-            from gongzhi.kernel.jurisdiction import area_codes_for
-
             codes = area_codes_for(actor)
             area_code = codes[0] if codes else ""
         event = AuditEvent(

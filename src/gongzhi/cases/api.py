@@ -8,6 +8,7 @@ from ninja import Field, File, Query, Router, Schema, UploadedFile
 from ninja.responses import Status as HttpStatus
 
 from gongzhi.kernel.errors import DomainError
+from gongzhi.kernel.images import reencode
 from gongzhi.kernel.jurisdiction import has_role
 
 from . import rules, selectors, workflow
@@ -207,7 +208,6 @@ def case_timeline(request, case_id: int):
 
 @router.post("/{case_id}/photos", response=list[str], summary="上传照片（最多 9 张，仅限图片，去除位置信息）")
 def case_photos(request, case_id: int, photos: File[list[UploadedFile]]):
-    from gongzhi.kernel.images import reencode
 
     case = _case(request, case_id)
     if case.reporter_user_id != request.user.pk and not rules.is_centre_staff(request.user, case) \

@@ -2,6 +2,10 @@
 
 from datetime import datetime, timedelta
 
+from gongzhi.kernel.errors import DomainError, Forbidden
+from gongzhi.kernel.jurisdiction import has_role
+from gongzhi.kernel.roles import Role
+
 from .choices import Kind, Urgency
 from .models import DeadlineRule
 
@@ -65,9 +69,6 @@ def deadline_rule_set(*, actor, kind: str, urgency: str, level: str, accept_hour
     from django.db import transaction
 
     from gongzhi.audit.services import audit_record
-    from gongzhi.kernel.errors import DomainError, Forbidden
-    from gongzhi.kernel.jurisdiction import has_role
-    from gongzhi.kernel.roles import Role
 
     if not has_role(actor, [Role.COUNTY_STAFF, Role.CITY_STAFF]):
         raise Forbidden("只有县、市综治中心工作人员可以修改办理时限。")

@@ -1,6 +1,7 @@
 """Who hears about a case: the owning centre's staff, the assignee, the reporter."""
 
 from gongzhi.accounts.models import RoleGrant, User
+from gongzhi.kernel.crypto import decrypt
 from gongzhi.kernel.roles import CENTRE_ROLES
 from gongzhi.notices.services import notify
 from gongzhi.notices.sms import send_sms
@@ -45,6 +46,4 @@ def notify_reporter(case, text: str, *, kind: str) -> None:
             link=f"/my/cases/{case.pk}/",
         )
     if case.contact_phone_cipher and not case.anonymous:
-        from gongzhi.kernel.crypto import decrypt
-
         send_sms(decrypt(case.contact_phone_cipher), f"【共治】您反映的事项 {case.number}：{text}")

@@ -10,6 +10,7 @@ from gongzhi.kernel.crypto import encrypt
 from gongzhi.kernel.errors import DomainError, Forbidden, Invalid
 from gongzhi.kernel.identity import check_phone
 from gongzhi.kernel.images import reencode, save_image_after_commit
+from gongzhi.kernel.jurisdiction import has_role
 from gongzhi.kernel.masking import mask_phone
 from gongzhi.people.models import Organization, Person
 
@@ -148,7 +149,6 @@ def case_submit_once(
         if existing is not None:
             return existing, False
     clean = clean_intake(data, actor=actor)
-    from gongzhi.kernel.jurisdiction import has_role
 
     from .rules import AREA_READ_ROLES
 

@@ -11,7 +11,7 @@ from gongzhi.accounts.models import User
 from gongzhi.audit.services import audit_record
 from gongzhi.kernel.codes import scope_q
 from gongzhi.kernel.errors import Conflict, DomainError, Invalid
-from gongzhi.kernel.jurisdiction import area_codes_for, require_role, resident_link_of
+from gongzhi.kernel.jurisdiction import area_codes_for, require_role, resident_areas
 from gongzhi.kernel.roles import Role
 from gongzhi.notices.services import notify
 from gongzhi.people import offences as people_offences
@@ -61,11 +61,7 @@ def staff_codes(user, roles) -> list[str]:
 
 def resident_villages(user) -> set[str]:
     """Villages where the user lives: their registry record, or their resident grant."""
-    villages = {code[:12] for code in area_codes_for(user, roles=[Role.RESIDENT]) if len(code) >= 12}
-    link = resident_link_of(user)
-    if link is not None and len(link.person.area_id) >= 12:
-        villages.add(link.person.area_id[:12])
-    return villages
+    return {code[:12] for code in resident_areas(user) if len(code) >= 12}
 
 
 def household_holders(household_id: int) -> list[User]:

@@ -76,6 +76,13 @@ def resident_area(user) -> str:
     return link.person.area_id if link is not None else ""
 
 
+def resident_areas(user) -> list[str]:
+    """Where a resident lives: their registry record's area first, then their resident grants."""
+    codes = area_codes_for(user, roles=("resident",))
+    home = resident_area(user)
+    return list(dict.fromkeys([home, *codes] if home else codes))
+
+
 def resident_village(user) -> str:
     """The village (12-digit code) where a signed-in resident lives, or ''."""
     return resident_area(user)[:12]

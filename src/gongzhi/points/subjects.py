@@ -3,7 +3,8 @@
 from django.db import IntegrityError, transaction
 
 from gongzhi.kernel.errors import DomainError
-from gongzhi.kernel.jurisdiction import resident_link_of
+from gongzhi.kernel.jurisdiction import grants_of, resident_link_of
+from gongzhi.kernel.roles import Role
 
 from .choices import Subject
 from .models import PointAccount, PointTally
@@ -48,8 +49,6 @@ def account_for_organization(org) -> PointAccount:
 
 def account_for_staff(user) -> PointAccount:
     """A village (community) worker's account, in the village of their grant."""
-    from gongzhi.kernel.jurisdiction import grants_of
-    from gongzhi.kernel.roles import Role
 
     grant = next((g for g in grants_of(user) if g.role in (Role.VILLAGE_STAFF, Role.GRID_WORKER)), None)
     if grant is None:

@@ -15,7 +15,7 @@ from gongzhi.areas.models import Area
 from gongzhi.kernel.codes import prefix_q
 from gongzhi.kernel.errors import DomainError, Forbidden
 from gongzhi.kernel.images import image_response
-from gongzhi.kernel.jurisdiction import has_role, requested_area_code
+from gongzhi.kernel.jurisdiction import grants_of, has_role, requested_area_code
 from gongzhi.kernel.pages import run_form_service
 from gongzhi.kernel.roles import Role
 
@@ -40,7 +40,6 @@ def _require_staff(user) -> None:
 
 
 def _grants(user):
-    from gongzhi.kernel.jurisdiction import grants_of
 
     return grants_of(user)
 

@@ -10,8 +10,12 @@ from django.utils import timezone
 
 from gongzhi.kernel.codes import prefix_q
 from gongzhi.kernel.errors import DomainError
-from gongzhi.kernel.jurisdiction import area_codes_for, has_role, requested_area_code, resident_link_of
-from gongzhi.kernel.roles import Role
+from gongzhi.kernel.jurisdiction import (
+    area_codes_for,
+    has_role,
+    requested_area_code,
+    resident_areas,
+)
 
 from .. import rules
 from ..choices import SCORE_KINDS, Star, Subject
@@ -262,11 +266,7 @@ def star_board(*, area_code: str, period: str, star: str, limit: int | None = 10
 
 def resident_home_codes(user) -> list[str]:
     """The grid codes a resident lives in: their registry record and their resident grants."""
-    codes = area_codes_for(user, roles=(Role.RESIDENT,))
-    link = resident_link_of(user)
-    if link is not None:
-        codes = [link.person.area_id, *codes]
-    return list(dict.fromkeys(codes))
+    return resident_areas(user)
 
 
 def board_areas(user) -> list[str]:

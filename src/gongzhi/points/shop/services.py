@@ -12,8 +12,9 @@ from django.utils import timezone
 from gongzhi.areas.models import Area, Level
 from gongzhi.audit.models import Result
 from gongzhi.audit.services import audit_record
+from gongzhi.kernel.codes import scope_q
 from gongzhi.kernel.errors import Conflict, DomainError, Forbidden, Invalid
-from gongzhi.kernel.jurisdiction import has_role, require_role
+from gongzhi.kernel.jurisdiction import area_codes_for, has_role, require_role
 from gongzhi.notices.services import notify
 
 from .. import ledger, rules
@@ -414,7 +415,6 @@ def shops_for_account(user, account: PointAccount):
 
 
 def staff_shop_codes(user) -> list[str]:
-    from gongzhi.kernel.jurisdiction import area_codes_for
 
     return area_codes_for(user, roles=rules.SHOP_ROLES)
 
@@ -422,7 +422,6 @@ def staff_shop_codes(user) -> list[str]:
 def pickup_lookup(*, actor, code: str):
     """Pending orders with this pickup code in the shops the actor runs (a code may, rarely, repeat).
     A code that finds nothing is audited: guessing codes shows in the audit trail."""
-    from gongzhi.kernel.codes import scope_q
 
     code = str(code or "").strip()
     codes = staff_shop_codes(actor)
