@@ -16,6 +16,7 @@ so a zip bomb is refused before openpyxl inflates a byte of it.
 
 import re
 import zipfile
+import zlib
 from urllib.parse import quote
 
 from django.conf import settings
@@ -117,6 +118,8 @@ def xlsx_inspect(source) -> None:
         KeyError,
         EOFError,
         NotImplementedError,
+        RuntimeError,  # an encrypted part
+        zlib.error,  # a corrupt deflate stream
     ):
         raise DomainError(NOT_XLSX, field="file") from None
     finally:
@@ -141,6 +144,14 @@ def _check_archive(archive: zipfile.ZipFile) -> None:
         raise DomainError(
             f"工作簿解压后有 {total / 1024 / 1024:,.0f} MB，超过 {limit / 1024 / 1024:,.0f} MB 的上限；"
             "请分成几个工作簿上传。",
+            field="file",
+        )
+    strings = next((m for m in members if m.filename == "xl/sharedStrings.xml"), None)
+    if strings is not None and strings.file_size > limit // 4:
+        # openpyxl holds the whole shared-string table in memory, even in read-only mode.
+        raise DomainError(
+            f"工作簿中的文字表解压后有 {strings.file_size / 1024 / 1024:,.0f} MB，超过 "
+            f"{limit // 4 / 1024 / 1024:,.0f} MB 的上限；请分成几个工作簿上传。",
             field="file",
         )
     for member in members:
