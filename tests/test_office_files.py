@@ -24,13 +24,14 @@ from .points.honours.test_boards import person_account, post
 
 pytestmark = pytest.mark.django_db
 
-DIRTY = "三组\x1f12\x08号\ufffe\x00"
+# No NUL: PostgreSQL text cannot store it, so no row can hold one.
+DIRTY = "三组\x1f12\x08号\ufffe\x0e"
 CLEAN = f"三组{REPLACEMENT}12{REPLACEMENT}号{REPLACEMENT}{REPLACEMENT}"
 FORMULA = '=HYPERLINK("http://evil.example/x","点此核对")'
 
 
 def test_xml_text_replaces_only_what_xml_cannot_hold():
-    assert xml_text(DIRTY) == CLEAN
+    assert xml_text(DIRTY) == CLEAN and xml_text("a\x00b") == f"a{REPLACEMENT}b"
     kept = "tab\tLF\nCR\r 中文 emoji 😀 \x7f"
     assert xml_text(kept) == kept and xml_text(None) == "" and xml_text(12) == "12"
     assert xml_text("\ud800") == REPLACEMENT  # a lone surrogate
