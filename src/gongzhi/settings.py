@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "gongzhi.kernel.uploads.UploadLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "gongzhi.accounts.middleware.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -212,6 +213,27 @@ else:
 # SMS: a dotted path to a class with send(phone, text); the default writes to the log.
 SMS_BACKEND = env("GONGZHI_SMS_BACKEND", "gongzhi.notices.sms.LogBackend")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
+
+# Files (docs/api.md "Files and exports"). Uploads: a multipart body is refused past the request cap
+# before it is read (Content-Length), and any file part past its own cap while it streams in, so
+# nothing oversized reaches the temporary folder or MEDIA_ROOT.
+_MB = 1024 * 1024
+UPLOAD_MAX_REQUEST_BYTES = int(env("GONGZHI_UPLOAD_MAX_REQUEST_MB", "30")) * _MB
+UPLOAD_MAX_IMAGE_BYTES = int(env("GONGZHI_UPLOAD_MAX_IMAGE_MB", "10")) * _MB
+UPLOAD_MAX_WORKBOOK_BYTES = int(env("GONGZHI_UPLOAD_MAX_WORKBOOK_MB", "20")) * _MB
+FILE_UPLOAD_HANDLERS = [
+    "gongzhi.kernel.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Uploaded .xlsx, checked from the zip's directory before anything inflates it: our own export
+# compresses about 18:1, so a full 20 MB workbook inflates to ~360 MB; a zip bomb compresses far
+# better than any real sheet. Rows and columns bound what a sheet may declare and hold.
+XLSX_MAX_UNCOMPRESSED_BYTES = int(env("GONGZHI_XLSX_MAX_UNCOMPRESSED_MB", "400")) * _MB
+XLSX_MAX_RATIO = int(env("GONGZHI_XLSX_MAX_RATIO", "100"))
+XLSX_MAX_MEMBERS = int(env("GONGZHI_XLSX_MAX_MEMBERS", "1000"))
+XLSX_MAX_ROWS = int(env("GONGZHI_XLSX_MAX_ROWS", "200000"))
+XLSX_MAX_COLUMNS = int(env("GONGZHI_XLSX_MAX_COLUMNS", "100"))
 
 LOGGING = {
     "version": 1,

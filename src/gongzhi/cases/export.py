@@ -5,6 +5,7 @@ import io
 from openpyxl import Workbook
 
 from gongzhi.audit.services import audit_record
+from gongzhi.kernel.office import safe_row
 
 COLUMNS = [
     ("编号", "number"), ("来源", "get_channel_display"), ("类型", "get_kind_display"), ("类别", "get_category_display"),
@@ -32,7 +33,7 @@ def cases_workbook(*, actor, queryset, filters: dict) -> bytes:
     ws.append([title for title, _ in COLUMNS])
     count = 0
     for case in queryset.iterator(chunk_size=1000):
-        ws.append([_value(case, path) for _, path in COLUMNS])
+        ws.append(safe_row(ws, [_value(case, path) for _, path in COLUMNS]))
         count += 1
     out = io.BytesIO()
     wb.save(out)

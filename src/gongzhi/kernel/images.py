@@ -2,11 +2,11 @@
 
 import io
 
+from django.conf import settings
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .errors import DomainError
 
-MAX_BYTES = 10 * 1024 * 1024
 MAX_SIDE = 2560
 MAX_PIXELS = 40_000_000
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "BMP", "MPO"}
@@ -14,8 +14,9 @@ ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "BMP", "MPO"}
 
 def reencode(data: bytes, *, name: str = "照片") -> tuple[bytes, int, int]:
     """Check an upload is a real image and return (jpeg bytes, width, height), metadata stripped."""
-    if len(data) > MAX_BYTES:
-        raise DomainError(f"{name}超过 {MAX_BYTES // 1024 // 1024} MB，请压缩后再上传。", field="photos")
+    limit = settings.UPLOAD_MAX_IMAGE_BYTES
+    if len(data) > limit:
+        raise DomainError(f"{name}超过 {limit // 1024 // 1024} MB，请压缩后再上传。", field="photos")
     try:
         with Image.open(io.BytesIO(data)) as probe:
             fmt = probe.format

@@ -211,6 +211,8 @@ class ImportJob(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     file = models.FileField("文件", upload_to="imports/%Y/%m/")
     filename = models.CharField("原文件名", max_length=200)
+    # The upload marked with its problems, built by the background job (never in a request).
+    error_file = models.FileField("错误标注工作簿", upload_to="imports/%Y/%m/", blank=True)
     status = models.CharField("状态", max_length=8, choices=Status.choices, default=Status.PENDING)
     total = models.PositiveIntegerField("总步数", default=0)
     processed = models.PositiveIntegerField("已完成步数", default=0)

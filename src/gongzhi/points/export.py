@@ -11,6 +11,7 @@ from gongzhi.audit.services import audit_record
 from gongzhi.kernel.codes import prefix_q
 from gongzhi.kernel.errors import Forbidden
 from gongzhi.kernel.jurisdiction import has_role
+from gongzhi.kernel.office import safe_row, sheet_title
 
 from . import rules
 from .choices import EntryKind, Subject
@@ -37,10 +38,10 @@ def _save(wb: Workbook) -> bytes:
 
 
 def _sheet(wb: Workbook, title: str, columns, widths=()):
-    ws = wb.create_sheet(title[:31])
+    ws = wb.create_sheet(sheet_title(title))
     for letter, width in widths:
         ws.column_dimensions[letter].width = width
-    ws.append(list(columns))
+    ws.append(safe_row(ws, list(columns)))
     return ws
 
 
@@ -57,7 +58,7 @@ def account_ledger_xlsx(*, actor, account: PointAccount) -> bytes:
     )
     count = 0
     for at, kind, item, reason, delta, after, actor_name in rows.iterator(CHUNK):
-        ws.append([_local(at), _KINDS.get(kind, kind), item, reason, delta, after, actor_name])
+        ws.append(safe_row(ws, [_local(at), _KINDS.get(kind, kind), item, reason, delta, after, actor_name]))
         count += 1
     data = _save(wb)
     audit_record(actor=actor, action="points.export", object_type="point_account", object_id=account.pk,
@@ -84,8 +85,8 @@ def area_entries_xlsx(*, actor, area_code: str, period: str) -> bytes:
     )
     count = 0
     for at, name, subject, area, kind, item, reason, delta, after, actor_name in rows.iterator(CHUNK):
-        ws.append([_local(at), name, _SUBJECTS.get(subject, subject), area, _KINDS.get(kind, kind), item, reason,
-                   delta, after, actor_name])  # fmt: skip
+        ws.append(safe_row(ws, [_local(at), name, _SUBJECTS.get(subject, subject), area, _KINDS.get(kind, kind),
+                                item, reason, delta, after, actor_name]))  # fmt: skip
         count += 1
     data = _save(wb)
     audit_record(actor=actor, action="points.export", object_type="point_entry", area_code=area_code,
@@ -106,7 +107,7 @@ def board_xlsx(*, actor, area_code: str, period: str, subject: str) -> bytes:
     names = dict(Area.objects.filter(prefix_q("code", area_code)).values_list("code", "name"))
     count = 0
     for row in selectors.board_rows(area_code=area_code, period=period, subject=subject):
-        ws.append([row.rank, row.name, names.get(row.area_code, ""), row.area_code, row.score])
+        ws.append(safe_row(ws, [row.rank, row.name, names.get(row.area_code, ""), row.area_code, row.score]))
         count += 1
     data = _save(wb)
     audit_record(actor=actor, action="points.export", object_type="point_board", area_code=area_code,

@@ -8,6 +8,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
+from gongzhi.kernel.office import xml_text
+
 from .models import Mediation
 
 # §33 of the 人民调解法, printed on every agreement so the parties know the deadline.
@@ -49,9 +51,9 @@ def _para(doc, text: str = "", *, bold_lead: str = "", align=None, indent: bool 
         paragraph.paragraph_format.first_line_indent = Pt(size * 2)
     paragraph.paragraph_format.space_after = Pt(4)
     if bold_lead:
-        _font(paragraph.add_run(bold_lead), BODY_FONT, size, bold=True)
+        _font(paragraph.add_run(xml_text(bold_lead)), BODY_FONT, size, bold=True)
     if text:
-        _font(paragraph.add_run(text), BODY_FONT, size)
+        _font(paragraph.add_run(xml_text(text)), BODY_FONT, size)
     return paragraph
 
 
@@ -85,8 +87,8 @@ def agreement_docx(mediation: Mediation) -> bytes:
     normal.font.name = BODY_FONT
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
     doc.core_properties.title = "人民调解协议书"
-    doc.core_properties.subject = mediation.agreement_no
-    doc.core_properties.author = committee
+    doc.core_properties.subject = xml_text(mediation.agreement_no)
+    doc.core_properties.author = xml_text(committee)
 
     title = doc.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER

@@ -6,6 +6,7 @@ from datetime import date
 from openpyxl import Workbook
 
 from gongzhi.audit.services import audit_record
+from gongzhi.kernel.office import safe_row
 
 COLUMNS = [
     ("调解员", "name"), ("账号", "username"), ("主持调解", "led"), ("其中成功", "led_succeeded"),
@@ -19,10 +20,10 @@ def counts_workbook(*, actor, area, rows: list[dict], since: date | None, until:
     ws = wb.active
     ws.title = "调解员办案统计"
     period = f"{since or '不限'} 至 {until or '不限'}"
-    ws.append([f"{area.name} 调解员办案统计（以案定补）", "", "", f"结束日期：{period}"])
+    ws.append(safe_row(ws, [f"{area.name} 调解员办案统计（以案定补）", "", "", f"结束日期：{period}"]))
     ws.append([title for title, _ in COLUMNS])
     for row in rows:
-        ws.append([row[key] for _, key in COLUMNS])
+        ws.append(safe_row(ws, [row[key] for _, key in COLUMNS]))
     ws.append(["合计", "", *(sum(r[key] for r in rows) for _, key in COLUMNS[2:-1]), None])
     ws.column_dimensions["A"].width = 16
     ws.column_dimensions["B"].width = 16

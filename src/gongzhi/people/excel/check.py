@@ -5,6 +5,8 @@ from collections import deque
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.conf import settings
+
 from gongzhi.areas.models import Area
 from gongzhi.kernel.crypto import blind_index
 from gongzhi.kernel.errors import DomainError, Invalid
@@ -17,8 +19,8 @@ from ..validation import clean_person
 from .workbook import DATE_KEYS, header_for
 
 BATCH = 1000
-# About 3 KB of memory per row while importing; past this a workbook should be split by town or village.
-MAX_ROWS = 200_000
+# About 3 KB of memory per row while importing; past settings.XLSX_MAX_ROWS (200,000) a workbook
+# should be split by town or village.
 # A row is read, checked and written: progress counts these steps, so total is three times the rows.
 STEPS = 3
 
@@ -99,10 +101,16 @@ class Checker:
         report their reading progress with a total of 0, meaning not yet known.
         """
         found = deque()
+        max_rows, max_columns = settings.XLSX_MAX_ROWS, settings.XLSX_MAX_COLUMNS
         for number, values in enumerate(rows, start=2):
+            if len(values) > max_columns and any(v is not None for v in values[max_columns:]):
+                raise DomainError(
+                    f"第 {number} 行有内容超出第 {max_columns} 列，超过列数上限；请删除多余的列后再导入。",
+                    field="file",
+                )
             if any(v is not None and str(v).strip() for v in values):
-                if len(found) == MAX_ROWS:
-                    raise DomainError(f"工作簿超过 {MAX_ROWS:,} 行，请按镇或村拆分后分别导入。", field="file")
+                if len(found) == max_rows:
+                    raise DomainError(f"工作簿超过 {max_rows:,} 行，请按镇或村拆分后分别导入。", field="file")
                 found.append(self._data(number, values))
             if number % BATCH == 0:
                 report(number, STEPS * estimate if estimate >= number else 0)

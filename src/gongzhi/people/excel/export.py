@@ -10,6 +10,7 @@ from django.db.models import Count, OuterRef, Subquery
 from gongzhi.audit.services import audit_record
 from gongzhi.kernel.crypto import decrypt
 from gongzhi.kernel.errors import DomainError, Forbidden
+from gongzhi.kernel.office import safe_row
 
 from ..choices import EXTRA_FIELDS, Relation, Tag
 from ..models import Person
@@ -52,7 +53,7 @@ def _workbook(title: str, columns: list[Column], rows, widths: dict | None = Non
     ws.append(header_cells(ws, columns))
     count = 0
     for row in rows:
-        ws.append(row)
+        ws.append(safe_row(ws, row))
         count += 1
     buffer = io.BytesIO()
     wb.save(buffer)

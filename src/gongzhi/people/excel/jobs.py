@@ -5,42 +5,49 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
+from django.conf import settings
+from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
 
 from gongzhi.kernel.errors import DomainError, Forbidden
 from gongzhi.kernel.jurisdiction import has_role
+from gongzhi.kernel.office import NOT_XLSX, xlsx_inspect
 
 from .. import rules
 from ..models import ImportJob
 from .importer import STEPS, ImportRejected, people_import
+from .workbook import error_workbook
 
 log = logging.getLogger(__name__)
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 KEEP_FAILED_DAYS = 7
 _ZIP_MAGIC = b"PK\x03\x04"  # an .xlsx is a zip archive; a renamed .xls or .csv is not
 
 
 def check_upload(upload) -> None:
-    """Refuse anything but an .xlsx of at most 20 MB, in words the uploader understands."""
+    """Refuse anything but a sound .xlsx within the limits, in words the uploader understands.
+
+    Only the zip's directory and each sheet's first bytes are read (kernel.office.xlsx_inspect), so
+    a zip bomb is refused here, in the request, before it is stored or inflated."""
     name = getattr(upload, "name", "") or ""
     if not name.lower().endswith(".xlsx"):
         raise DomainError(
             "只能上传 Excel 工作簿（.xlsx）。旧版 .xls 或 WPS 文件请先另存为 .xlsx。", field="file"
         )
-    if upload.size > MAX_UPLOAD_BYTES:
+    limit = settings.UPLOAD_MAX_WORKBOOK_BYTES
+    if upload.size > limit:
         raise DomainError(
-            f"文件大小为 {upload.size / 1024 / 1024:.1f} MB，超过 20 MB 的上限；请分成几个工作簿上传。",
+            f"文件大小为 {upload.size / 1024 / 1024:.1f} MB，超过 {limit // 1024 // 1024} MB 的上限；"
+            "请分成几个工作簿上传。",
             field="file",
         )
     upload.seek(0)
     head = upload.read(4)
     upload.seek(0)
     if head != _ZIP_MAGIC:
-        raise DomainError(
-            "该文件不是有效的 .xlsx 工作簿（可能只是改了扩展名），请用 Excel 另存为 .xlsx。", field="file"
-        )
+        raise DomainError(NOT_XLSX, field="file")
+    xlsx_inspect(upload)
 
 
 @transaction.atomic
@@ -100,6 +107,7 @@ def import_job_execute(job_id: int) -> None:
         outcome["errors"] = [[p.row, p.column, p.reason] for p in exc.problems[: ImportJob.MAX_ERRORS]]
         outcome["error_count"] = len(exc.problems)
         outcome["message"] = exc.message
+        _store_error_workbook(job, exc.problems)
     except DomainError as exc:
         outcome["message"] = exc.message
     except Exception:
@@ -116,6 +124,24 @@ def import_job_execute(job_id: int) -> None:
         ImportJob.objects.filter(pk=job_id).update(file="")
 
 
+def _store_error_workbook(job: ImportJob, problems) -> None:
+    # Built here, in the background, once: the download only streams the stored file. Streaming in
+    # and out (read-only to write-only) keeps memory flat whatever the size of the workbook.
+    marks = [(p.row, p.column, p.reason) for p in problems[: ImportJob.MAX_ERRORS]]
+    path = Path(job.file.path + ".errors.xlsx")
+    try:
+        error_workbook(job.file.path, marks, path)
+        with path.open("rb") as data:
+            job.error_file.save("errors.xlsx", File(data), save=False)
+        ImportJob.objects.filter(pk=job.pk).update(error_file=job.error_file.name)
+    except DomainError:
+        pass  # unreadable as a sheet: the page still lists the problems
+    except Exception:
+        log.exception("error workbook of import job %s failed", job.pk)
+    finally:
+        path.unlink(missing_ok=True)
+
+
 def import_files_purge(now=None) -> int:
     """Delete uploads of failed jobs older than KEEP_FAILED_DAYS (they hold plaintext identifiers)."""
     cutoff = (now or timezone.now()) - timedelta(days=KEEP_FAILED_DAYS)
@@ -124,6 +150,8 @@ def import_files_purge(now=None) -> int:
         file=""
     ):
         job.file.delete(save=False)
-        ImportJob.objects.filter(pk=job.pk).update(file="")
+        if job.error_file:
+            job.error_file.delete(save=False)
+        ImportJob.objects.filter(pk=job.pk).update(file="", error_file="")
         count += 1
     return count

@@ -4,10 +4,11 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,8 +21,8 @@ from .. import rules, selectors
 from ..models import ImportJob
 from . import jobs as import_jobs
 from .export import export_households, export_organizations, export_people
-from .jobs import MAX_UPLOAD_BYTES, check_upload, import_job_create
-from .workbook import error_workbook, template_workbook
+from .jobs import check_upload, import_job_create
+from .workbook import template_workbook
 
 SHOWN_ERRORS = 200
 
@@ -34,6 +35,11 @@ class ImportForm(forms.Form):
         error_messages={"required": "请选择要上传的 .xlsx 文件。", "empty": "上传的文件是空的。"},
         widget=forms.ClearableFileInput(attrs={"accept": f".xlsx,{XLSX}"}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit = settings.UPLOAD_MAX_WORKBOOK_BYTES // 1024 // 1024
+        self.fields["file"].label = f"实有人口工作簿（.xlsx，不超过 {limit} MB）"
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -65,7 +71,7 @@ def import_page(request):
         else:
             return redirect("people:import_job", pk=job.pk)
     jobs = ImportJob.objects.visible_to(request.user).defer("errors")[:10]
-    context = {"form": form, "jobs": jobs, "max_mb": MAX_UPLOAD_BYTES // 1024 // 1024}
+    context = {"form": form, "jobs": jobs, "max_mb": settings.UPLOAD_MAX_WORKBOOK_BYTES // 1024 // 1024}
     return render(request, "people/import.html", context, status=400 if form.errors else 200)
 
 
@@ -100,7 +106,7 @@ def _job_context(job: ImportJob) -> dict:
         else (0 if job.status == ImportJob.Status.PENDING else None),
         "errors": errors,
         "hidden_errors": max(0, job.error_count - len(errors)),
-        "can_download_errors": bool(job.errors and job.file),
+        "can_download_errors": bool(job.errors and job.error_file),
     }
 
 
@@ -120,12 +126,17 @@ def import_job_progress(request, pk: int):
 
 @login_required
 def import_job_errors(request, pk: int):
-    """The rejected workbook back, bad cells red and commented."""
+    """The rejected workbook back, bad cells red and commented: the file the background job stored,
+    streamed as it is (building it here once held a web worker at 1.3 GB)."""
     job = get_object_or_404(ImportJob.objects.visible_to(request.user), pk=pk)
-    if job.status != ImportJob.Status.FAILED or not job.errors or not job.file:
+    if job.status != ImportJob.Status.FAILED or not job.error_file:
         raise Http404
-    data = error_workbook(job.file.path, job.errors)
-    return xlsx_response(f"{Path(job.filename).stem}-错误标注.xlsx", data)
+    try:
+        data = job.error_file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    name = f"{Path(job.filename).stem}-错误标注.xlsx"
+    return FileResponse(data, as_attachment=True, filename=name, content_type=XLSX)
 
 
 _EXPORTS = {

@@ -5,6 +5,7 @@ an exported workbook (revealed) can be imported again unchanged.
 """
 
 import io
+import itertools
 from dataclasses import dataclass
 
 import openpyxl
@@ -16,6 +17,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from gongzhi.kernel.errors import DomainError
 from gongzhi.kernel.identity import gb11643_check_digit
+from gongzhi.kernel.office import NOT_XLSX, safe_row, xlsx_inspect, xml_text
 
 from ..choices import (
     DATE_EXTRA,
@@ -136,14 +138,14 @@ def open_workbook(source, *, read_only: bool):
     if hasattr(source, "seek"):
         source.seek(0)
     try:
+        xlsx_inspect(source)  # before openpyxl inflates anything: zip bombs, absurd dimensions
         return openpyxl.load_workbook(source, read_only=read_only, data_only=True)
     except FileNotFoundError:
         raise DomainError(f"找不到文件 {source}。", field="file") from None
+    except DomainError:
+        raise
     except Exception:  # openpyxl raises a zoo of errors (zip, XML, key) on files that are not .xlsx
-        raise DomainError(
-            "无法读取该文件：请上传 Excel 工作簿（.xlsx）。旧版 .xls 或 WPS 文件请先另存为 .xlsx。",
-            field="file",
-        ) from None
+        raise DomainError(NOT_XLSX, field="file") from None
 
 
 def data_sheet(workbook):
@@ -242,48 +244,60 @@ def example_row() -> dict[str, str]:
 # ---------------------------------------------------------------- marking errors
 
 
-def _clear_marks(ws, note_col: int) -> None:
-    # A workbook marked before and corrected: old marks would point at cells that are now right.
-    for row in ws.iter_rows():
-        for cell in row:
-            if cell.comment is not None and cell.comment.author == MARK_AUTHOR:
-                cell.comment = None
-            if cell.fill == RED:
-                cell.fill = PatternFill()
-    for r in range(2, ws.max_row + 1):
-        ws.cell(row=r, column=note_col).value = None
+def error_workbook(source, errors, out) -> None:
+    """Write to `out` (path or binary file) the uploaded data sheet with each bad cell red and
+    commented, and a last column 错误说明 per row. `errors` are (row, column header, reason) triples,
+    rows numbered as in Excel.
 
+    The sheet is streamed from a read-only workbook into a write-only one, so memory stays flat for
+    200,000 rows; the copy keeps the values (user text stays text, see kernel.office.safe_row), not
+    the uploader's formatting or other sheets. Marks of an earlier round are not copied, so a corrected
+    workbook sent back is marked afresh."""
+    wb_in = open_workbook(source, read_only=True)
+    try:
+        ws_in = data_sheet(wb_in)
+        rows = ws_in.iter_rows(values_only=True)
+        header = list(next(rows, ()))
+        columns: dict[str, int] = {}
+        for i, value in enumerate(header):
+            name = normalise_header(value)
+            if name and name not in columns:
+                columns[name] = i
+        note_col = columns.get(ERROR_HEADER)
+        if note_col is None:
+            note_col = len(header)
+            header.append(ERROR_HEADER)
+        notes: dict[int, list[str]] = {}
+        marks: dict[int, dict[int, list[str]]] = {}
+        for row, column, reason in errors:
+            notes.setdefault(row, []).append(f"{column}：{reason}" if column else reason)
+            col = columns.get(normalise_header(column))
+            if col is not None:
+                marks.setdefault(row, {}).setdefault(col, []).append(reason)
 
-def error_workbook(source, errors) -> bytes:
-    """The uploaded workbook with each bad cell red and commented, and a last column 错误说明 per row.
-
-    `errors` are (row, column header, reason) triples, rows numbered as in Excel.
-    """
-    wb = open_workbook(source, read_only=False)
-    ws = data_sheet(wb)
-    columns = {}
-    for cell in ws[1]:
-        name = normalise_header(cell.value)
-        if name and name not in columns:
-            columns[name] = cell.column
-    note_col = columns.get(ERROR_HEADER)
-    if note_col:
-        _clear_marks(ws, note_col)
-    else:
-        note_col = ws.max_column + 1
-        ws.cell(row=1, column=note_col, value=ERROR_HEADER).font = Font(bold=True, color="FFC00000")
-        ws.column_dimensions[get_column_letter(note_col)].width = 60
-    notes: dict[int, list[str]] = {}
-    for row, header, reason in errors:
-        notes.setdefault(row, []).append(f"{header}：{reason}" if header else reason)
-        col = columns.get(normalise_header(header))
-        if col is None:
-            continue
-        cell = ws.cell(row=row, column=col)
-        cell.fill = RED
-        text = f"{cell.comment.text}\n{reason}" if cell.comment is not None else reason
-        cell.comment = Comment(text, MARK_AUTHOR, width=240, height=90)
-    for row, items in notes.items():
-        cell = ws.cell(row=row, column=note_col, value="；".join(items))
-        cell.font = Font(color="FFC00000")
-    return _bytes(wb)
+        wb = openpyxl.Workbook(write_only=True)
+        ws = wb.create_sheet(ws_in.title)
+        ws.column_dimensions[get_column_letter(note_col + 1)].width = 60
+        for i, value in enumerate(header):
+            name = normalise_header(value)
+            if i != note_col:
+                ws.column_dimensions[get_column_letter(i + 1)].width = _WIDE.get(name, 14)
+        ws.freeze_panes = "A2"
+        width = len(header)
+        for number, values in enumerate(itertools.chain([header], rows), start=1):
+            values = list(values) + [None] * (width - len(values))
+            values[note_col] = ERROR_HEADER if number == 1 else ("；".join(notes.get(number, ())) or None)
+            cells = safe_row(ws, values)
+            if number == 1:
+                for cell in cells:
+                    cell.font = Font(bold=True)
+                cells[note_col].font = Font(bold=True, color="FFC00000")
+            elif number in notes:
+                cells[note_col].font = Font(color="FFC00000")
+            for col, reasons in marks.get(number, {}).items():
+                cells[col].fill = RED
+                cells[col].comment = Comment(xml_text("\n".join(reasons)), MARK_AUTHOR, width=240, height=90)
+            ws.append(cells)
+        wb.save(out)
+    finally:
+        wb_in.close()

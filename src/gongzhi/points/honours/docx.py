@@ -9,6 +9,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
+from gongzhi.kernel.office import xml_text
+
 from ..choices import Star
 from ..models import PointTally
 from .models import SharingMeeting
@@ -30,7 +32,7 @@ def _para(doc, text: str, *, size: float = 12, bold: bool = False, align=None, f
     if align is not None:
         paragraph.alignment = align
     paragraph.paragraph_format.space_after = Pt(4)
-    _font(paragraph.add_run(text), font, size, bold)
+    _font(paragraph.add_run(xml_text(text)), font, size, bold)
     return paragraph
 
 
@@ -38,7 +40,7 @@ def _cell(cell, text: str, *, bold: bool = False, center: bool = False) -> None:
     paragraph = cell.paragraphs[0]
     if center:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(paragraph.add_run(text), BODY_FONT, 11, bold)
+    _font(paragraph.add_run(xml_text(text)), BODY_FONT, 11, bold)
 
 
 def _date(day) -> str:
@@ -66,8 +68,8 @@ def roll_of_honour_docx(meeting: SharingMeeting) -> bytes:
     normal = doc.styles["Normal"]
     normal.font.name = BODY_FONT
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
-    doc.core_properties.title = f"{village}{meeting.title}光荣榜"
-    doc.core_properties.author = f"{village}村(居)民委员会"
+    doc.core_properties.title = xml_text(f"{village}{meeting.title}光荣榜")
+    doc.core_properties.author = xml_text(f"{village}村(居)民委员会")
 
     _para(doc, "光 荣 榜", size=26, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, font=TITLE_FONT)
     _para(
