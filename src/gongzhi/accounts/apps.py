@@ -9,5 +9,14 @@ class AccountsConfig(registry.GongzhiApp):  # the module name keeps Django's app
     verbose_name = "账号与权限"
     urls = (("", "gongzhi.accounts.urls"),)
     api_routers = (("/auth", "gongzhi.accounts.api:router"),)
-    nav = (Nav("accounts:home", "工作台", "accounts", order=0),)
+    nav = (
+        Nav("accounts:home", "工作台", "accounts", order=0),
+        Nav("accounts:users", "账号管理", "accounts", roles=("sysadmin",), order=85),
+        Nav("accounts:policy", "安全策略", "accounts", roles=("security_admin",), order=86),
+    )
     area_panels = ("gongzhi.accounts.panels:grid_workers", "gongzhi.accounts.panels:departments")
+
+    def ready(self):
+        from .policy import connect_signals
+
+        connect_signals()

@@ -1,5 +1,6 @@
-"""Session limits: end a session idle for SESSION_IDLE_SECONDS, or older than
-SESSION_ABSOLUTE_SECONDS however active (design.md §5)."""
+"""Session limits: end a session idle longer than the security policy allows, or older than
+SESSION_ABSOLUTE_SECONDS however active (design.md §5); and keep a user whose password was reset
+or has expired on the change-password page until they change it."""
 
 import time
 
@@ -11,6 +12,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from gongzhi.audit.services import audit_record
+
+from .policy import CHANGE_MESSAGES, idle_timeout_seconds, password_change_due
 
 _LAST_SEEN = "gongzhi_last_seen"
 _STARTED = "gongzhi_started"
@@ -26,7 +29,7 @@ class IdleTimeoutMiddleware:
             now = time.time()
             last = request.session.get(_LAST_SEEN)
             started = request.session.setdefault(_STARTED, now)
-            if last is not None and now - last > settings.SESSION_IDLE_SECONDS:
+            if last is not None and now - last > idle_timeout_seconds():
                 return self._end(request, "idle", "长时间未操作，已自动退出，请重新登录。", now - last)
             if now - started > settings.SESSION_ABSOLUTE_SECONDS:
                 hours = settings.SESSION_ABSOLUTE_SECONDS // 3600
@@ -48,3 +51,30 @@ class IdleTimeoutMiddleware:
             return JsonResponse(body, status=401, json_dumps_params={"ensure_ascii": False})
         messages.warning(request, message)
         return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
+
+
+class PasswordChangeRequiredMiddleware:
+    """A signed-in user whose password was reset by an administrator, or has expired, may only
+    change it (or sign out): pages redirect to the change-password page, the API answers 403.
+    Bearer-token calls are checked where the token is read (gongzhi.api.TokenAuth)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            reason = password_change_due(user)
+            if reason and not self._allowed(request.path):
+                message = CHANGE_MESSAGES[reason]
+                if request.path.startswith("/api/"):
+                    body = {"error": {"code": "password_change_required", "message": message, "fields": []}}
+                    return JsonResponse(body, status=403, json_dumps_params={"ensure_ascii": False})
+                messages.warning(request, message)
+                return redirect("accounts:password")
+        return self.get_response(request)
+
+    @staticmethod
+    def _allowed(path: str) -> bool:
+        allowed = (reverse("accounts:password"), reverse("accounts:logout"), settings.STATIC_URL)
+        return path.startswith(allowed)
