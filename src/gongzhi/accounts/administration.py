@@ -15,7 +15,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from gongzhi.audit.services import audit_record
-from gongzhi.kernel.codes import scope_q
+from gongzhi.kernel.codes import is_code, prefix_q, scope_q
 from gongzhi.kernel.errors import DomainError, Forbidden, Invalid
 from gongzhi.kernel.jurisdiction import area_codes_for, forget_grants, roles_of
 from gongzhi.kernel.roles import ADMIN_ROLES, Role
@@ -38,7 +38,9 @@ def _within(code: str, codes: list[str]) -> bool:
 
 def require_area(actor, area_code: str) -> None:
     if not _within(area_code or "", admin_areas(actor)):
-        raise Forbidden(f"区划 {area_code} 不在您的管理范围内，只能在您担任系统管理员的区划及其下级授权。")
+        raise DomainError(
+            f"区划 {area_code} 不在您的管理范围内，只能在您担任系统管理员的区划及其下级授权。", field="area"
+        )
 
 
 def accounts_in_reach(actor, *, q: str = "", role: str = "", area: str = ""):
@@ -50,7 +52,7 @@ def accounts_in_reach(actor, *, q: str = "", role: str = "", area: str = ""):
     if role:
         grants = grants.filter(role=role)
     if area:
-        grants = grants.filter(area_id__startswith=area)
+        grants = grants.filter(prefix_q("area_id", area)) if is_code(area) else grants.none()
     users = User.objects.filter(pk__in=grants.values("user_id"))
     if q:
         users = users.filter(Q(username__icontains=q) | Q(full_name__icontains=q))
@@ -204,7 +206,7 @@ def account_grant(
     """Grant a role inside the actor's reach; never one of the 三员 to themselves."""
     require_area(actor, area_code)
     if role in ADMIN_ROLES and username == actor.get_username():
-        raise Forbidden(f"不能给自己授予{Role(role).label}角色，须由上级系统管理员办理。")
+        raise DomainError(f"不能给自己授予{Role(role).label}角色，须由上级系统管理员办理。", field="role")
     return user_grant_role(
         username=username, role=role, area_code=area_code, department=department, actor=actor
     )
@@ -213,7 +215,7 @@ def account_grant(
 def account_revoke(*, actor, grant: RoleGrant) -> None:
     require_area(actor, grant.area_id)
     if grant.user_id == actor.pk and grant.role == Role.SYSADMIN:
-        raise Forbidden("不能撤销自己的系统管理员角色。")
+        raise DomainError("不能撤销自己的系统管理员角色。")
     user_revoke_role(username=grant.user.username, role=grant.role, area_code=grant.area_id, actor=actor)
     forget_grants(grant.user)
 

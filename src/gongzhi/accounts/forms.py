@@ -33,8 +33,9 @@ class GrantForm(forms.Form):
 
 
 class AccountCreateForm(GrantForm):
-    username = forms.CharField(label="用户名", max_length=150)
-    full_name = forms.CharField(label="姓名", max_length=64)
+    # Not required here: the service names what is missing.
+    username = forms.CharField(label="用户名", max_length=150, required=False)
+    full_name = forms.CharField(label="姓名", max_length=64, required=False)
 
     field_order = ["username", "full_name", "role", "area", "department"]
 
