@@ -340,6 +340,7 @@ def policy_update(*, actor, values: dict) -> SecurityPolicy:
         raise Invalid(errors)
     current = SecurityPolicy.objects.select_for_update().filter(pk=1).first() or policy.current_policy()
     before = {f: getattr(current, f) for f in POLICY_FIELDS}
+    before["mfa_roles"] = sorted(set(before["mfa_roles"] or ()))
     after = {**{f: values[f] for f in POLICY_FIELDS if f != "mfa_roles"}, "mfa_roles": sorted(set(roles))}
     changed = {f: {"before": before[f], "after": after[f]} for f in POLICY_FIELDS if before[f] != after[f]}
     for field, value in after.items():
