@@ -241,6 +241,8 @@ def password_reset(*, actor, user: User) -> str:
 @transaction.atomic
 def mfa_reset(*, actor, username: str, reason: str = "") -> None:
     """Remove the user's authenticator so they enrol again at the next sign-in (lost phone)."""
+    if actor is not None and actor.get_username() == username:
+        raise DomainError("不能重置自己的动态口令，须由其他系统管理员办理。")
     deleted, _ = TotpDevice.objects.filter(user__username=username).delete()
     if not deleted:
         raise DomainError(f"用户 {username} 没有绑定动态口令。")
