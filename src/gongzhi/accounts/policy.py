@@ -84,7 +84,10 @@ def lockout_policy() -> Lockout:
 
 
 def idle_timeout_seconds() -> int:
-    return current_policy().idle_timeout_minutes * 60
+    policy = current_policy()
+    if policy._state.adding:  # never saved: the setting, to the second
+        return settings.SESSION_IDLE_SECONDS
+    return policy.idle_timeout_minutes * 60
 
 
 def mfa_roles() -> set[str]:
