@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "gongzhi.accounts.middleware.IdleTimeoutMiddleware",
     "gongzhi.accounts.middleware.PasswordChangeRequiredMiddleware",
+    "gongzhi.accounts.middleware.AuditorReadOnlyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

@@ -14,7 +14,7 @@ from gongzhi.cases.services import case_submit
 from gongzhi.kernel.errors import DomainError
 from gongzhi.people.models import Person
 
-from ..conftest import COUNTY, HEJI, HEJI_GRID1, make_user
+from ..conftest import COUNTY, HEJI, HEJI_GRID1, PASSWORD, api_token, make_user
 from ..people.factories import make_person
 
 pytestmark = pytest.mark.django_db
@@ -178,3 +178,26 @@ def test_security_admin_cannot_reach_account_pages(data):
         == 404
     )
     assert not User.objects.filter(username="x").exists()
+
+
+def test_auditor_writes_are_refused_before_any_app_rule(personas):
+    """The guard does not rely on each app: a write every signed-in user may make (marking one's
+    notices read) is refused too, with a Chinese message on the API; signing out, changing one's
+    password and revoking one's own token still work."""
+    client = personas.client("auditor")
+    assert client.post("/notices/read-all/").status_code == 403
+    token = api_token(Client(), "auditor")
+    headers = {"Authorization": f"Bearer {token}"}
+    response = Client().post(
+        "/api/v1/cases/", {"description": "x"}, content_type="application/json", headers=headers
+    )
+    assert response.status_code == 403 and "审计员只能查阅" in response.json()["error"]["message"]
+    assert AuditEvent.objects.filter(action="auth.write_refused", actor_username="auditor").exists()
+    assert Client().get("/api/v1/auth/me", headers=headers).status_code == 200
+    assert Client().delete("/api/v1/auth/token", headers=headers).status_code == 204
+    new = "Audit#Trail2031x"
+    response = client.post(
+        "/account/password/", {"old_password": PASSWORD, "new_password": new, "new_password2": new}
+    )
+    assert response.status_code == 302 and User.objects.get(username="auditor").check_password(new)
+    assert client.post("/logout/").status_code == 302

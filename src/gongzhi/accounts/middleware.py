@@ -12,6 +12,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from gongzhi.audit.services import audit_record
+from gongzhi.kernel.jurisdiction import roles_of
+from gongzhi.kernel.roles import Role
 
 from .policy import CHANGE_MESSAGES, idle_timeout_seconds, password_change_due
 
@@ -78,3 +80,45 @@ class PasswordChangeRequiredMiddleware:
     def _allowed(path: str) -> bool:
         allowed = (reverse("accounts:password"), reverse("accounts:logout"), settings.STATIC_URL)
         return path.startswith(allowed)
+
+
+AUDITOR_READ_ONLY = "审计员只能查阅，不能修改任何数据（三员分立）。"
+
+
+def auditor_only(user) -> bool:
+    """A user whose only role is 审计员: reads the trail, changes nothing."""
+    roles = roles_of(user)
+    return bool(roles) and roles <= {Role.AUDITOR} and not user.is_superuser
+
+
+class AuditorReadOnlyMiddleware:
+    """三员分立: an auditor's writes are refused here, whatever each app's rules say, except
+    signing out and changing their own password (and the second-factor step before sign-in).
+    Bearer-token calls are checked where the token is read (gongzhi.api.TokenAuth)."""
+
+    SAFE = {"GET", "HEAD", "OPTIONS"}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            request.method not in self.SAFE
+            and user is not None
+            and user.is_authenticated
+            and not request.path.startswith(
+                (reverse("accounts:password"), reverse("accounts:logout"), "/api/v1/auth/")
+            )
+            and auditor_only(user)
+        ):
+            audit_record(
+                actor=user, action="auth.write_refused", result="denied", details={"path": request.path[:200]}
+            )
+            if request.path.startswith("/api/"):
+                body = {"error": {"code": "forbidden", "message": AUDITOR_READ_ONLY, "fields": []}}
+                return JsonResponse(body, status=403, json_dumps_params={"ensure_ascii": False})
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied(AUDITOR_READ_ONLY)
+        return self.get_response(request)
