@@ -114,7 +114,7 @@ def _with_reason(request, pk, call, success):
         messages.error(request, "请填写原因（将记入审计日志）。")
     else:
         run_action(request, lambda: call(account, form.cleaned_data["reason"]), success)
-    return redirect("accounts:user", pk=account.pk)
+    return redirect("manage:user", pk=account.pk)
 
 
 @login_required
@@ -172,7 +172,7 @@ def user_grant(request, pk: int):
         from django.contrib import messages
 
         messages.error(request, "请选择角色并填写区划编码。")
-    return redirect("accounts:user", pk=account.pk)
+    return redirect("manage:user", pk=account.pk)
 
 
 @login_required
@@ -183,8 +183,8 @@ def user_revoke(request, pk: int, grant_id: int):
     grant = get_object_or_404(RoleGrant.objects.select_related("user"), pk=grant_id, user=account)
     run_action(request, lambda: admin.account_revoke(actor=request.user, grant=grant), "角色已撤销。")
     if not admin.accounts_in_reach(request.user).filter(pk=account.pk).exists():
-        return redirect("accounts:users")
-    return redirect("accounts:user", pk=account.pk)
+        return redirect("manage:users")
+    return redirect("manage:user", pk=account.pk)
 
 
 @login_required
@@ -194,7 +194,7 @@ def user_password_reset(request, pk: int):
     account = admin.account_for(request.user, pk)
     raw = run_action(request, lambda: admin.password_reset(actor=request.user, user=account))
     if raw is None:
-        return redirect("accounts:user", pk=account.pk)
+        return redirect("manage:user", pk=account.pk)
     return render(request, "accounts/admin/temporary_password.html", {"account": account, "raw": raw})
 
 
@@ -215,7 +215,7 @@ def policy_edit(request):
         from django.contrib import messages
 
         messages.success(request, "安全策略已保存，即时生效。")
-        return redirect("accounts:policy")
+        return redirect("manage:policy")
     context = {
         "form": form,
         "policy": current,
