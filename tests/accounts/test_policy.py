@@ -53,6 +53,8 @@ def test_defaults_are_the_settings(db):
 def test_page_is_for_the_security_admin_only(personas, security):
     page = security.get("/manage/policy/").content.decode()
     assert "安全策略" in page and "尚未修改" in page
+    home = security.get("/").content.decode()
+    assert 'href="/manage/policy/"' in home and "账号管理" not in home
     for name in ("county", "auditor"):
         assert personas.client(name).get("/manage/policy/").status_code == 404
     sysadmin = Client()
