@@ -36,11 +36,12 @@ def test_unused_accounts_are_disabled_after_ninety_days(personas, capsys):
     age("wgy", last_login_days=89, joined_days=400)
     age("gaoyang", joined_days=91)  # never signed in: counted from joining
     age("county", joined_days=30)  # never signed in, but new
+    age("resident", last_login_days=400, joined_days=400)  # residents are not swept
     _, raw = token_issue(user=personas.heji)
     call_command("disable_inactive")
     assert "已停用 2 个超过 90 天未登录的账号" in capsys.readouterr().out
     assert not active("heji") and not active("gaoyang")
-    assert active("wgy") and active("county")
+    assert active("wgy") and active("county") and active("resident")
     assert ApiToken.objects.get(user=personas.heji).revoked_at is not None
     event = AuditEvent.objects.get(action="accounts.disable_inactive", object_id=str(personas.heji.pk))
     assert "90 天未登录" in event.details["reason"]

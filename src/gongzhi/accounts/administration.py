@@ -260,13 +260,17 @@ def mfa_reset(*, actor, username: str, reason: str = "") -> None:
 
 @transaction.atomic
 def disable_inactive(*, now=None) -> list[str]:
-    """Disable accounts unused for the policy's days (last sign-in, or joining if never signed in).
-    The last active 系统管理员 is kept, so someone can still re-enable the others."""
+    """Disable working accounts (any role but resident) unused for the policy's days (last sign-in,
+    or joining if never signed in). The last active 系统管理员 is kept, so someone can still
+    re-enable the others."""
     days = policy.inactive_disable_days()
     if not days:
         return []
     cutoff = (now or timezone.now()) - timedelta(days=days)
-    stale = User.objects.filter(is_active=True).filter(
+    # Working accounts only: residents sign in with a phone code when they need to, and months
+    # without a report are normal for them.
+    working = RoleGrant.objects.exclude(role=Role.RESIDENT).values("user_id")
+    stale = User.objects.filter(is_active=True, pk__in=working).filter(
         Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff)
     )
     sysadmins = set(
