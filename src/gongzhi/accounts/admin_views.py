@@ -2,6 +2,7 @@
 
 Neither page exists for anyone else (404, like the audit page), so it gives no hint."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -109,8 +110,6 @@ def _with_reason(request, pk, call, success):
     account = admin.account_for(request.user, pk)
     form = ReasonForm(request.POST)
     if not form.is_valid():
-        from django.contrib import messages
-
         messages.error(request, "请填写原因（将记入审计日志）。")
     else:
         run_action(request, lambda: call(account, form.cleaned_data["reason"]), success)
@@ -169,8 +168,6 @@ def user_grant(request, pk: int):
             lambda grant: f"已授予{grant.get_role_display()} @ {grant.area.name}。",
         )
     else:
-        from django.contrib import messages
-
         messages.error(request, "请选择角色并填写区划编码。")
     return redirect("manage:user", pk=account.pk)
 
@@ -212,8 +209,6 @@ def policy_edit(request):
         and run_form_service(form, lambda: admin.policy_update(actor=request.user, values=form.cleaned_data))
     )
     if saved:
-        from django.contrib import messages
-
         messages.success(request, "安全策略已保存，即时生效。")
         return redirect("manage:policy")
     context = {

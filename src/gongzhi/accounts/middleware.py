@@ -7,6 +7,7 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -118,7 +119,5 @@ class AuditorReadOnlyMiddleware:
             if request.path.startswith("/api/"):
                 body = {"error": {"code": "forbidden", "message": AUDITOR_READ_ONLY, "fields": []}}
                 return JsonResponse(body, status=403, json_dumps_params={"ensure_ascii": False})
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied(AUDITOR_READ_ONLY)
         return self.get_response(request)
