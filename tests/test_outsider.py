@@ -102,6 +102,9 @@ FILL = {
     "cases/action": lambda w: "accept",
     "mediation/step": lambda w: "session",
     "workrooms/pk": lambda w: w.workroom.pk,
+    # 账号管理: an account of 贺集村 and one of its grants.
+    "users/pk": lambda w: w.personas.heji.pk,
+    "grant_id": lambda w: w.personas.heji.grants.first().pk,
 }
 
 # 403 instead of 404, only where the role may not use the operation at all, whatever the object
@@ -471,7 +474,10 @@ def test_page_of_an_object_out_of_reach_is_404(world, db, route, name):
 
     failures = check_outsiders(as_outsider)
     assert not failures, failures
-    insiders = [visit(browser(u), url, page_query(world)) for u in (world.personas.heji, world.villager)]
+    insiders = [
+        visit(browser(u), url, page_query(world))
+        for u in (world.personas.heji, world.villager, world.sysadmin)
+    ]
     assert any(reached(r) for r in insiders), f"nobody of 贺集村 reaches {url}: fix the world or FILL"
 
 

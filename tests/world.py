@@ -102,6 +102,8 @@ def build_world() -> World:
 
     # 实有人口: a villager with a sign-in account and a points account, a household, an organisation.
     villager = make_user("w_villager", "resident", HEJI_GRID1, full_name=MARK + "村民")
+    # 账号管理: the county's 系统管理员 reaches 贺集村's accounts (and nothing of its people).
+    o["sysadmin"] = make_user("w_sysadmin", "sysadmin", COUNTY, full_name="县系统管理员")
     person = make_person(heji, HEJI_GRID1, name=MARK + "村民", address=MARK + "一组 1 号")
     ResidentLink.objects.create(user=villager, person=person)
     household = make_household(heji, HEJI_GRID1, no="0901", address=MARK + "一组 1 号")

@@ -13,10 +13,19 @@ class TokenAuth(HttpBearer):
     """`Authorization: Bearer gz_…` from POST /api/v1/auth/token."""
 
     def authenticate(self, request, token):
+        from gongzhi.accounts.middleware import AUDITOR_READ_ONLY, AuditorReadOnlyMiddleware, auditor_only
+        from gongzhi.accounts.policy import CHANGE_MESSAGES, password_change_due
         from gongzhi.accounts.services import token_user
+        from gongzhi.kernel.errors import Forbidden
 
         user = token_user(token)
         if user is not None:
+            reason = password_change_due(user)
+            if reason:
+                raise Forbidden(CHANGE_MESSAGES[reason], code="password_change_required")
+            writes = request.method not in AuditorReadOnlyMiddleware.SAFE
+            if writes and "/auth/" not in request.path and auditor_only(user):
+                raise Forbidden(AUDITOR_READ_ONLY)
             request.user = user
         return user
 

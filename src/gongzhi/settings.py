@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "gongzhi.kernel.uploads.UploadLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "gongzhi.accounts.middleware.IdleTimeoutMiddleware",
+    "gongzhi.accounts.middleware.PasswordChangeRequiredMiddleware",
+    "gongzhi.accounts.middleware.AuditorReadOnlyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -137,15 +139,21 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    # Minimum length and character classes come from the security policy (accounts/policy.py).
+    {"NAME": "gongzhi.accounts.passwords.PolicyLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "gongzhi.accounts.passwords.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "gongzhi.accounts.passwords.CharacterClassValidator"},
 ]
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-# Login security (design.md §5).
+# Login security (design.md §5). These are the defaults of the security policy the 安全管理员
+# edits on the 安全策略 page (accounts/policy.py); until then they apply as they are.
+PASSWORD_MIN_LENGTH = int(env("GONGZHI_PASSWORD_MIN_LENGTH", "8"))
+PASSWORD_MIN_CLASSES = int(env("GONGZHI_PASSWORD_MIN_CLASSES", "3"))
+PASSWORD_EXPIRY_DAYS = int(env("GONGZHI_PASSWORD_EXPIRY_DAYS", "0"))
+INACTIVE_DISABLE_DAYS = int(env("GONGZHI_INACTIVE_DISABLE_DAYS", "90"))
 LOGIN_MAX_FAILURES = int(env("GONGZHI_LOGIN_MAX_FAILURES", "5"))
 LOGIN_LOCK_MINUTES = int(env("GONGZHI_LOGIN_LOCK_MINUTES", "15"))
 SESSION_IDLE_SECONDS = int(env("GONGZHI_SESSION_IDLE_SECONDS", str(30 * 60)))
@@ -157,7 +165,11 @@ SESSION_COOKIE_SECURE = not LOCAL
 CSRF_COOKIE_SECURE = not LOCAL
 # Roles that must pass a second factor (TOTP) at sign-in; empty disables it.
 MFA_ROLES = [
-    r for r in (env("GONGZHI_MFA_ROLES", "county_staff,city_staff,auditor,sysadmin") or "").split(",") if r
+    r
+    for r in (
+        env("GONGZHI_MFA_ROLES", "county_staff,city_staff,auditor,sysadmin,security_admin") or ""
+    ).split(",")
+    if r
 ]
 API_TOKEN_DAYS = int(env("GONGZHI_API_TOKEN_DAYS", "30"))
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -22,6 +22,7 @@ ROLE_LEVELS: dict[str, tuple[str, ...]] = {
     Role.MEDIATOR: (Level.VILLAGE, Level.TOWN, Level.COUNTY),
     Role.AUDITOR: (Level.PROVINCE, Level.CITY, Level.COUNTY),
     Role.SYSADMIN: (Level.PROVINCE, Level.CITY, Level.COUNTY),
+    Role.SECURITY_ADMIN: (Level.PROVINCE, Level.CITY, Level.COUNTY),
 }
 
 
@@ -29,6 +30,10 @@ class User(AbstractUser):
     """A person who signs in: staff, grid worker, mediator, resident, auditor."""
 
     full_name = models.CharField("姓名", max_length=64, blank=True)
+    # When the password was last set; with SecurityPolicy.password_expiry_days it expires.
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+    # Set by an administrator's reset (a temporary password): changed at the next sign-in.
+    must_change_password = models.BooleanField("须修改密码", default=False)
 
     class Meta:
         verbose_name = "用户"
@@ -188,3 +193,29 @@ class PhoneCode(models.Model):
 
     def __str__(self) -> str:
         return f"code for {self.phone_index[:8]}…"
+
+
+class SecurityPolicy(models.Model):
+    """The deployment's security policy, set by the 安全管理员. One row (pk=1): a deployment serves
+    one county and 等保 assesses the system as a whole, so one policy binds every account; an
+    account holding grants in two areas could not follow two. Without a row the settings apply."""
+
+    password_min_length = models.PositiveSmallIntegerField("密码最短长度", default=8)
+    password_min_classes = models.PositiveSmallIntegerField("密码至少包含字符类别数", default=3)
+    password_expiry_days = models.PositiveSmallIntegerField("密码有效期（天，0 为不过期）", default=0)
+    login_max_failures = models.PositiveSmallIntegerField("连续登录失败锁定次数", default=5)
+    login_lock_minutes = models.PositiveSmallIntegerField("锁定时长（分钟）", default=15)
+    idle_timeout_minutes = models.PositiveSmallIntegerField("无操作自动退出（分钟）", default=30)
+    mfa_roles = models.JSONField("须动态口令的角色", default=list, blank=True)
+    inactive_disable_days = models.PositiveSmallIntegerField("长期未登录停用（天，0 为不停用）", default=90)
+    updated_at = models.DateTimeField("修改时间", null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "安全策略"
+        verbose_name_plural = "安全策略"
+
+    def __str__(self) -> str:
+        return "安全策略"

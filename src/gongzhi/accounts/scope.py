@@ -4,7 +4,9 @@ from gongzhi.kernel.jurisdiction import roles_of
 
 
 def needs_second_factor(user) -> bool:
-    """Roles in settings.MFA_ROLES (county and city staff, auditors, sysadmins) sign in with a code too."""
-    from django.conf import settings
+    """Roles in the security policy's MFA roles (by default county and city staff and the 三员)
+    sign in with a code too."""
+    from .policy import mfa_roles
 
-    return bool(roles_of(user) & set(settings.MFA_ROLES))
+    roles = roles_of(user)
+    return bool(roles and roles & mfa_roles())

@@ -16,7 +16,7 @@ from gongzhi.audit.services import audit_record
 from gongzhi.kernel.crypto import token_digest
 from gongzhi.kernel.errors import AuthFailed, DomainError, Locked
 from gongzhi.kernel.jurisdiction import forget_grants
-from gongzhi.kernel.roles import Role
+from gongzhi.kernel.roles import ADMIN_ROLES, Role
 
 from .models import ROLE_LEVELS, ApiToken, Department, LoginThrottle, RoleGrant, User
 
@@ -62,11 +62,21 @@ def user_grant_role(
         raise DomainError(f"部门 {department.name} 不在 {area.name} 或其上级。", field="department")
 
     user, created = User.objects.get_or_create(username=username)
+    if role in ADMIN_ROLES:
+        held = set(user.grants.filter(role__in=ADMIN_ROLES).values_list("role", flat=True)) - {role}
+        if held:
+            other = "、".join(Role(r).label for r in sorted(held))
+            raise DomainError(
+                f"{username} 已是{other}，不能再担任{Role(role).label}：系统管理员、审计员、"
+                "安全管理员须由不同的人担任（三员分立）。",
+                field="role",
+            )
     if full_name:
         user.full_name = full_name
     if password is not None:
         _check_password_policy(password, user)
         user.set_password(password)
+        user.password_changed_at = timezone.now()
     elif created:
         user.set_unusable_password()
     user.save()
@@ -229,7 +239,9 @@ def password_change(*, user: User, old_password: str, new_password: str) -> User
         raise DomainError("新密码不能与原密码相同。", field="new_password")
     _check_password_policy(new_password, user)
     user.set_password(new_password)
-    user.save(update_fields=["password"])
+    user.password_changed_at = timezone.now()
+    user.must_change_password = False
+    user.save(update_fields=["password", "password_changed_at", "must_change_password"])
     audit_record(actor=user, action="auth.password_change", object_type="user", object_id=user.pk)
     return user
 

@@ -132,4 +132,6 @@ def password_change(request):
         login(request, request.user, backend=_BACKEND)
         messages.success(request, "密码已修改。")
         return redirect("accounts:home")
-    return render(request, "accounts/password.html", {"form": form})
+    from .passwords import password_help
+
+    return render(request, "accounts/password.html", {"form": form, "password_help": password_help()})

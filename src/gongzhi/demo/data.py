@@ -40,6 +40,7 @@ ACCOUNTS = [
     ("jingmen_staff", "郑国华", "city_staff", "4208", None),
     ("auditor", "冯静", "auditor", COUNTY, None),
     ("sysadmin", "何伟", "sysadmin", COUNTY, None),
+    ("secadmin", "钱敏", "security_admin", COUNTY, None),
 ]
 
 # Synthetic registry (`seed_demo --persons N`): people by default, and the seed that makes it

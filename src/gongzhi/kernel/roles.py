@@ -15,6 +15,7 @@ class Role(models.TextChoices):
     MEDIATOR = "mediator", "调解员"
     AUDITOR = "auditor", "审计员"
     SYSADMIN = "sysadmin", "系统管理员"
+    SECURITY_ADMIN = "security_admin", "安全管理员"
 
 
 # Roles that run a 综治中心 at some level (staff pages, area management).
@@ -31,3 +32,6 @@ STAFF_ROLES = (
 )
 # Grid workers and 综治中心 staff: who reads an area's registry, points and boards.
 AREA_STAFF_ROLES = (Role.GRID_WORKER, *CENTRE_ROLES)
+# 三员 (GB/T 22239-2019 level 3): system, audit and security administrators, kept apart. One
+# person holds at most one of them; none of them reads personal data.
+ADMIN_ROLES = (Role.SYSADMIN, Role.AUDITOR, Role.SECURITY_ADMIN)

@@ -1,10 +1,9 @@
 """gongzhi reset_mfa USERNAME — remove a user's authenticator so they enrol again (lost phone)."""
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
-from gongzhi.accounts.models import TotpDevice
-from gongzhi.audit.services import audit_record
+from gongzhi.accounts.administration import mfa_reset
+from gongzhi.kernel.errors import DomainError
 
 
 class Command(BaseCommand):
@@ -13,10 +12,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("username")
 
-    @transaction.atomic
     def handle(self, *args, username, **options):
-        deleted, _ = TotpDevice.objects.filter(user__username=username).delete()
-        if not deleted:
-            raise CommandError(f"用户 {username} 没有绑定动态口令。")
-        audit_record(actor=None, action="auth.mfa_reset", object_type="user", object_id=username)
+        try:
+            mfa_reset(actor=None, username=username)
+        except DomainError as exc:
+            raise CommandError(exc.message) from None
         self.stdout.write(f"已重置 {username} 的动态口令，下次登录时重新绑定。")

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from gongzhi.accounts.models import Department, RoleGrant
+from gongzhi.accounts.policy import mfa_roles
 from gongzhi.accounts.services import department_create, user_grant_role
 from gongzhi.areas.models import Area, Level
 from gongzhi.areas.services import areas_import_national, areas_make_grids
@@ -151,6 +152,6 @@ class Command(BaseCommand):
             extra = f" · {dept_name}" if dept_name else ""
             self.stdout.write(f"  {username:<15} {full_name:<4} {Role(role).label} @ {area_name}{extra}")
         self.stdout.write(
-            f"{'、'.join(Role(r).label for r in settings.MFA_ROLES if r in Role.values)}的账号登录时须加验动态口令；"
+            f"{'、'.join(Role(r).label for r in Role.values if r in mfa_roles())}的账号登录时须加验动态口令；"
             "演示模式下验证码直接显示在页面上。\n"
         )
