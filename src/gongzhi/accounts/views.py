@@ -12,9 +12,9 @@ from django.views.decorators.http import require_POST
 
 from gongzhi.audit.services import audit_record
 from gongzhi.kernel import totp
-from gongzhi.kernel.errors import DomainError, TooManyRequests
+from gongzhi.kernel.errors import DomainError
 from gongzhi.kernel.jurisdiction import roles_of
-from gongzhi.kernel.pages import run_form_service
+from gongzhi.kernel.pages import run_form_service, throttled
 from gongzhi.kernel.roles import Role
 
 from . import mfa, selectors, services
@@ -52,15 +52,6 @@ def login_view(request):
             login(request, user, backend=_BACKEND)
             return redirect(next_url or "accounts:home")
     return throttled(render(request, "accounts/login.html", {"form": form, "next": next_url}), refused)
-
-
-def throttled(response, exc: DomainError | None):
-    """A page answering a refused try: 429 with Retry-After when the address or phone is throttled."""
-    if isinstance(exc, TooManyRequests):
-        response.status_code = exc.status
-    if exc is not None and exc.retry_after:
-        response["Retry-After"] = str(exc.retry_after)
-    return response
 
 
 def _pending_mfa_user(request) -> User | None:
