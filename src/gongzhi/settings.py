@@ -140,6 +140,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "gongzhi.accounts.passwords.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "gongzhi.accounts.passwords.GuessabilityValidator", "OPTIONS": {"min_score": 3}},
+]
+# Words no password may be built on, besides the product's names and the user's own place names
+# (gongzhi.accounts.passwords): e.g. the county's nicknames, the unit's abbreviations.
+PASSWORD_BANNED_WORDS = [
+    w.strip() for w in (env("GONGZHI_PASSWORD_BANNED_WORDS", "") or "").split(",") if w.strip()
 ]
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

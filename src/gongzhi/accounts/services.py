@@ -66,10 +66,7 @@ def user_grant_role(
     user, created = User.objects.get_or_create(username=username)
     if full_name:
         user.full_name = full_name
-    if password is not None:
-        _check_password_policy(password, user)
-        user.set_password(password)
-    elif created:
+    if created:
         user.set_unusable_password()
     user.save()
     grant, grant_created = RoleGrant.objects.get_or_create(
@@ -78,6 +75,11 @@ def user_grant_role(
     if not grant_created and department is not None and grant.department_id != department.pk:
         grant.department = department
         grant.save(update_fields=["department"])
+    if password is not None:
+        # After the grant: the policy refuses the names of the places the user works in.
+        _check_password_policy(password, user)
+        user.set_password(password)
+        user.save(update_fields=["password"])
     forget_grants(user)
     audit_record(
         actor=actor,
