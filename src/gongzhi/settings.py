@@ -80,6 +80,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "gongzhi.kernel.headers.PrivacyHeadersMiddleware",
     "gongzhi.kernel.api_errors.ApiErrorShapeMiddleware",
     "gongzhi.audit.context.AuditContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -209,6 +211,53 @@ MEDIA_ROOT = DATA_DIR / "media"
 # Map tiles: government intranets are offline, so no tile server is assumed. Set a URL template
 # of your own tile server (e.g. "https://tiles.example.gov.cn/{z}/{x}/{y}.png") to draw a base map.
 MAP_TILE_URL = env("GONGZHI_MAP_TILE_URL", "")
+
+
+def _tile_source(url: str) -> list[str]:
+    """The origin of the tile URL template for img-src ("https://{s}.t.example/…" -> "https://*.t.example")."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.replace("{s}", "tile-subdomain"))
+    if not (parts.scheme and parts.netloc):
+        return []
+    return [f"{parts.scheme}://{parts.netloc.replace('tile-subdomain', '*')}"]
+
+
+# Content-Security-Policy (django-csp): scripts only from this site, no inline script anywhere (page
+# behaviour is in static/gongzhi/*.js). Inline styles stay allowed: the chart and map libraries
+# write style attributes into the HTML of tooltips and popups, and styles cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:", *_tile_source(MAP_TILE_URL)],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Grid workers take photos and share their position; nothing else of the device is used.
+PERMISSIONS_POLICY = ", ".join(
+    [
+        "camera=(self)",
+        "geolocation=(self)",
+        *(
+            f"{feature}=()"
+            for feature in (
+                "accelerometer", "autoplay", "bluetooth", "browsing-topics", "display-capture", "gyroscope",
+                "hid", "magnetometer", "microphone", "midi", "payment", "publickey-credentials-get",
+                "screen-wake-lock", "serial", "usb", "xr-spatial-tracking",
+            )
+        ),
+    ]
+)  # fmt: skip
+# /api/v1/docs and /api/v1/openapi.json: open to anyone when set; otherwise for signed-in users
+# (session or API token). Open by default on a development or demo machine.
+PUBLIC_API_DOCS = env_bool("GONGZHI_PUBLIC_API_DOCS", LOCAL)
 
 # Background work: Huey on SQLite for one machine, Redis when several share the work.
 REDIS_URL = env("REDIS_URL")

@@ -40,7 +40,10 @@ def phone_code(request, payload: PhoneCodeIn):
 
 
 @router.post(
-    "/phone/token", auth=None, response={201: TokenOut, 423: ErrorOut}, summary="居民：手机号+验证码换取令牌"
+    "/phone/token",
+    auth=None,
+    response={201: TokenOut, 423: ErrorOut, 429: ErrorOut},
+    summary="居民：手机号+验证码换取令牌",
 )
 def phone_token(request, payload: PhoneTokenIn):
     user = phone.phone_code_verify(phone=payload.phone, code=payload.code, channel="api")
