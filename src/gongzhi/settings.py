@@ -248,7 +248,7 @@ PERMISSIONS_POLICY = ", ".join(
         *(
             f"{feature}=()"
             for feature in (
-                "accelerometer", "autoplay", "bluetooth", "browsing-topics", "display-capture", "gyroscope",
+                "accelerometer", "autoplay", "browsing-topics", "display-capture", "gyroscope",
                 "hid", "magnetometer", "microphone", "midi", "payment", "publickey-credentials-get",
                 "screen-wake-lock", "serial", "usb", "xr-spatial-tracking",
             )

@@ -65,7 +65,7 @@ def test_lock_ends_after_fifteen_minutes(client, personas):
     for _ in range(settings.LOGIN_MAX_FAILURES):
         api_login(client, "heji", "wrong")
     # The lock holds for this account from this address (the test client's 127.0.0.1).
-    pair = ThrottleCounter.objects.get(key=counter_key("pair", "heji|127.0.0.1"))
+    pair = ThrottleCounter.objects.get(key=counter_key("pair", "heji", "127.0.0.1"))
     remaining = pair.blocked_until - timezone.now()
     assert timedelta(minutes=14) < remaining <= timedelta(minutes=15)
     ThrottleCounter.objects.filter(pk=pair.pk).update(blocked_until=timezone.now() - timedelta(seconds=1))

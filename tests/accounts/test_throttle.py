@@ -157,3 +157,14 @@ def test_counters_of_ended_windows_are_pruned(personas):
     api_login("nobody2", "wrong", OWNER)
     assert not ThrottleCounter.objects.filter(key=counter_key("addr", ATTACKER)).exists()
     assert ThrottleCounter.objects.count() == 2
+
+
+def test_an_administrator_can_lift_every_lock_of_a_username(personas):
+    from gongzhi.accounts.throttle import account_unlock
+
+    spread_failures("heji", lockout_policy().account_failures)
+    spread_failures("gaoyang", lockout_policy().pair_failures)
+    assert api_login("heji", PASSWORD, "192.0.2.1").status_code == 423
+    assert account_unlock("HEJI") == 11  # ten addresses and the lock everywhere
+    assert api_login("heji", PASSWORD, "192.0.2.1").status_code == 201
+    assert api_login("gaoyang", PASSWORD, "192.0.2.1").status_code == 423  # others stay locked

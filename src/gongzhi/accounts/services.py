@@ -139,7 +139,7 @@ def guarded_check(
     now = timezone.now()
     with transaction.atomic():
         by_address = throttle.counter("addr", address, window=policy.address_window, now=now)
-        pair = throttle.counter("pair", f"{key}|{address}", window=throttle.FAILURE_MEMORY, now=now)
+        pair = throttle.counter("pair", key, address, window=throttle.FAILURE_MEMORY, now=now)
         account, _ = LoginThrottle.objects.select_for_update().get_or_create(username=key)
         if account.last_failure_at and account.last_failure_at < now - throttle.FAILURE_MEMORY:
             account.failures = 0

@@ -22,7 +22,7 @@ from django.conf import settings
 from gongzhi.audit.context import client_ip
 from gongzhi.kernel.crypto import hmac_key, hmac_sm3
 
-from .models import ThrottleCounter
+from .models import LoginThrottle, ThrottleCounter
 
 # Failures older than this are forgotten by the per-account counters.
 FAILURE_MEMORY = timedelta(days=1)
@@ -78,17 +78,22 @@ def client_address() -> str:
     return client_ip.get()
 
 
-def counter_key(kind: str, value: str) -> str:
-    """A short key that names the kind of counter but not the address or phone behind it."""
-    return f"{kind}:" + hmac_sm3(hmac_key("index"), f"throttle:{kind}:{value}".encode())[:48]
+def _digest(kind: str, value: str, length: int) -> str:
+    return hmac_sm3(hmac_key("index"), f"throttle:{kind}:{value}".encode())[:length]
 
 
-def counter(kind: str, value: str, *, window: timedelta, now) -> ThrottleCounter:
-    """The counter row for (kind, value), locked for update, its window restarted if it ended.
+def counter_key(kind: str, *values: str) -> str:
+    """A short key that names the kind of counter but not the address, phone or username behind
+    it: one HMAC per value, so the rows of one username are found by the prefix of the first."""
+    return ":".join([kind, *(_digest(kind, value, 48 // len(values)) for value in values)])
+
+
+def counter(kind: str, *values: str, window: timedelta, now) -> ThrottleCounter:
+    """The counter row for (kind, values), locked for update, its window restarted if it ended.
 
     Call inside a transaction. Creating a row prunes rows whose windows ended long ago, so the
     table holds only live counters without a scheduled job."""
-    key = counter_key(kind, value)
+    key = counter_key(kind, *values)
     row = ThrottleCounter.objects.select_for_update().filter(key=key).first()
     if row is None:
         ThrottleCounter.objects.filter(window_start__lt=now - FAILURE_MEMORY).exclude(
@@ -128,3 +133,16 @@ def reset(row: ThrottleCounter) -> None:
 
 def minutes_text(seconds: int) -> str:
     return f"{seconds} 秒" if seconds < 60 else f"{(seconds + 59) // 60} 分钟"
+
+
+def account_unlock(username: str) -> int:
+    """Lift every lock on a username, at every address and everywhere (for an administrator's
+    unlock action); returns how many locks were lifted. The caller audits it."""
+    key = (username or "").strip().lower()
+    lifted = ThrottleCounter.objects.filter(
+        key__startswith=counter_key("pair", key, "")[: len("pair:") + 24], blocked_until__isnull=False
+    ).update(count=0, blocked_until=None)
+    lifted += LoginThrottle.objects.filter(username=key, locked_until__isnull=False).update(
+        failures=0, locked_until=None
+    )
+    return lifted
