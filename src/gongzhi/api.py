@@ -1,6 +1,11 @@
 """The REST API under /api/v1/: authentication, one error shape, and the routers each app
 declares in its AppConfig (gongzhi.kernel.registry)."""
 
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import JsonResponse
 from ninja.security import APIKeyCookie, HttpBearer
 
 from gongzhi.kernel import registry
@@ -40,6 +45,30 @@ class SessionAuth(APIKeyCookie):
         return user if user is not None and user.is_authenticated else None
 
 
+def docs_access(view):
+    """The API's documentation and schema for signed-in users only, unless GONGZHI_PUBLIC_API_DOCS."""
+
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        if not settings.PUBLIC_API_DOCS and not _signed_in(request):
+            if request.path.endswith(".json"):
+                body = error_body("unauthorized", "接口文档仅对已登录用户开放：请先登录，或携带令牌访问。")
+                return JsonResponse(body, status=401, json_dumps_params={"ensure_ascii": False})
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
+def _signed_in(request) -> bool:
+    from gongzhi.accounts.services import token_user
+
+    if getattr(request, "user", None) is not None and request.user.is_authenticated:
+        return True
+    header = request.headers.get("Authorization", "")
+    return header.startswith("Bearer ") and token_user(header[7:].strip()) is not None
+
+
 api = GongzhiAPI(
     renderer=ChineseJSONRenderer(),
     title="共治 Gongzhi API",
@@ -49,6 +78,7 @@ api = GongzhiAPI(
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
+    docs_decorator=docs_access,
 )
 install_error_handlers(api)
 registry.mount_routers(api)

@@ -80,6 +80,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "gongzhi.kernel.headers.PrivacyHeadersMiddleware",
     "gongzhi.kernel.api_errors.ApiErrorShapeMiddleware",
     "gongzhi.audit.context.AuditContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -144,6 +146,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "gongzhi.accounts.passwords.CharacterClassValidator"},
+    {"NAME": "gongzhi.accounts.passwords.GuessabilityValidator", "OPTIONS": {"min_score": 3}},
+]
+# Words no password may be built on, besides the product's names and the user's own place names
+# (gongzhi.accounts.passwords): e.g. the county's nicknames, the unit's abbreviations.
+PASSWORD_BANNED_WORDS = [
+    w.strip() for w in (env("GONGZHI_PASSWORD_BANNED_WORDS", "") or "").split(",") if w.strip()
 ]
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -156,6 +164,13 @@ PASSWORD_EXPIRY_DAYS = int(env("GONGZHI_PASSWORD_EXPIRY_DAYS", "0"))
 INACTIVE_DISABLE_DAYS = int(env("GONGZHI_INACTIVE_DISABLE_DAYS", "90"))
 LOGIN_MAX_FAILURES = int(env("GONGZHI_LOGIN_MAX_FAILURES", "5"))
 LOGIN_LOCK_MINUTES = int(env("GONGZHI_LOGIN_LOCK_MINUTES", "15"))
+# Read through gongzhi.accounts.throttle.lockout_policy(), never directly.
+LOGIN_ACCOUNT_MAX_FAILURES = int(env("GONGZHI_LOGIN_ACCOUNT_MAX_FAILURES", "50"))
+LOGIN_ADDRESS_MAX_FAILURES = int(env("GONGZHI_LOGIN_ADDRESS_MAX_FAILURES", "20"))
+LOGIN_ADDRESS_WINDOW_MINUTES = int(env("GONGZHI_LOGIN_ADDRESS_WINDOW_MINUTES", "15"))
+PHONE_CODE_RESEND_SECONDS = int(env("GONGZHI_PHONE_CODE_RESEND_SECONDS", "60"))
+PHONE_CODE_PER_PHONE_HOUR = int(env("GONGZHI_PHONE_CODE_PER_PHONE_HOUR", "5"))
+PHONE_CODE_PER_ADDRESS_HOUR = int(env("GONGZHI_PHONE_CODE_PER_ADDRESS_HOUR", "20"))
 SESSION_IDLE_SECONDS = int(env("GONGZHI_SESSION_IDLE_SECONDS", str(30 * 60)))
 SESSION_ABSOLUTE_SECONDS = int(env("GONGZHI_SESSION_ABSOLUTE_SECONDS", str(12 * 3600)))
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
@@ -209,6 +224,53 @@ MEDIA_ROOT = DATA_DIR / "media"
 # Map tiles: government intranets are offline, so no tile server is assumed. Set a URL template
 # of your own tile server (e.g. "https://tiles.example.gov.cn/{z}/{x}/{y}.png") to draw a base map.
 MAP_TILE_URL = env("GONGZHI_MAP_TILE_URL", "")
+
+
+def _tile_source(url: str) -> list[str]:
+    """The origin of the tile URL template for img-src ("https://{s}.t.example/…" -> "https://*.t.example")."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.replace("{s}", "tile-subdomain"))
+    if not (parts.scheme and parts.netloc):
+        return []
+    return [f"{parts.scheme}://{parts.netloc.replace('tile-subdomain', '*')}"]
+
+
+# Content-Security-Policy (django-csp): scripts only from this site, no inline script anywhere (page
+# behaviour is in static/gongzhi/*.js). Inline styles stay allowed: the chart and map libraries
+# write style attributes into the HTML of tooltips and popups, and styles cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:", *_tile_source(MAP_TILE_URL)],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Grid workers take photos and share their position; nothing else of the device is used.
+PERMISSIONS_POLICY = ", ".join(
+    [
+        "camera=(self)",
+        "geolocation=(self)",
+        *(
+            f"{feature}=()"
+            for feature in (
+                "accelerometer", "autoplay", "browsing-topics", "display-capture", "gyroscope",
+                "hid", "magnetometer", "microphone", "midi", "payment", "publickey-credentials-get",
+                "screen-wake-lock", "serial", "usb", "xr-spatial-tracking",
+            )
+        ),
+    ]
+)  # fmt: skip
+# /api/v1/docs and /api/v1/openapi.json: open to anyone when set; otherwise for signed-in users
+# (session or API token). Open by default on a development or demo machine.
+PUBLIC_API_DOCS = env_bool("GONGZHI_PUBLIC_API_DOCS", LOCAL)
 
 # Background work: Huey on SQLite for one machine, Redis when several share the work.
 REDIS_URL = env("REDIS_URL")

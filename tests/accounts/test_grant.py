@@ -13,10 +13,10 @@ pytestmark = pytest.mark.django_db
 
 
 def test_grant_creates_user_and_role(capsys):
-    call_command("grant", "zhangsan", "village_staff", HEJI, "--password", "Abc@12345", "--name", "张三")
+    call_command("grant", "zhangsan", "village_staff", HEJI, "--password", "Kite#Mesa4719", "--name", "张三")
     assert "已授予 zhangsan" in capsys.readouterr().out
     user = User.objects.get(username="zhangsan")
-    assert user.full_name == "张三" and user.check_password("Abc@12345")
+    assert user.full_name == "张三" and user.check_password("Kite#Mesa4719")
     assert area_codes_for(user) == [HEJI]
     assert has_role(user, ["village_staff"], HEJI_GRID1)
     assert not has_role(user, ["village_staff"], GAOYANG)
@@ -27,7 +27,7 @@ def test_grant_creates_user_and_role(capsys):
 
 
 def test_second_role_in_another_area():
-    call_command("grant", "lisi", "grid_worker", HEJI_GRID1, "--password", "Abc@12345")
+    call_command("grant", "lisi", "grid_worker", HEJI_GRID1, "--password", "Kite#Mesa4719")
     call_command("grant", "lisi", "mediator", GAOYANG)
     user = User.objects.get(username="lisi")
     assert sorted(area_codes_for(user)) == [GAOYANG, HEJI_GRID1]
@@ -59,14 +59,14 @@ def test_unknown_role_is_refused():
 
 def test_department_staff_grant():
     call_command(
-        "grant", "sfs", "dept_staff", GAOYANG, "--department", "高阳镇司法所", "--password", "Abc@12345"
+        "grant", "sfs", "dept_staff", GAOYANG, "--department", "高阳镇司法所", "--password", "Kite#Mesa4719"
     )
     grant = RoleGrant.objects.get(user__username="sfs")
     assert grant.department.name == "高阳镇司法所"
 
 
 def test_revoke():
-    call_command("grant", "wangwu", "village_staff", HEJI, "--password", "Abc@12345")
+    call_command("grant", "wangwu", "village_staff", HEJI, "--password", "Kite#Mesa4719")
     call_command("revoke", "wangwu", "village_staff", HEJI)
     assert not RoleGrant.objects.filter(user__username="wangwu").exists()
     with pytest.raises(CommandError, match="没有角色"):

@@ -7,7 +7,8 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
-from gongzhi.accounts.models import LoginThrottle
+from gongzhi.accounts.models import ThrottleCounter
+from gongzhi.accounts.throttle import counter_key
 from gongzhi.audit.models import AuditEvent
 
 from ..conftest import HEJI, PASSWORD, api_token
@@ -44,7 +45,7 @@ def test_five_failures_lock_the_username_on_pages(personas):
     for _ in range(settings.LOGIN_MAX_FAILURES):
         response = page_login(client, "heji", "wrong")
     assert "账号已锁定" in response.content.decode()
-    # The right password does not help while locked, from any client.
+    # The right password does not help while locked, from any client at that address.
     response = page_login(Client(), "heji", PASSWORD)
     assert response.status_code == 200
     assert "账号已锁定" in response.content.decode() and "15 分钟" in response.content.decode()
@@ -63,10 +64,11 @@ def test_lock_holds_across_pages_and_api(client, personas):
 def test_lock_ends_after_fifteen_minutes(client, personas):
     for _ in range(settings.LOGIN_MAX_FAILURES):
         api_login(client, "heji", "wrong")
-    throttle = LoginThrottle.objects.get(username="heji")
-    remaining = throttle.locked_until - timezone.now()
+    # The lock holds for this account from this address (the test client's 127.0.0.1).
+    pair = ThrottleCounter.objects.get(key=counter_key("pair", "heji", "127.0.0.1"))
+    remaining = pair.blocked_until - timezone.now()
     assert timedelta(minutes=14) < remaining <= timedelta(minutes=15)
-    LoginThrottle.objects.filter(pk=throttle.pk).update(locked_until=timezone.now() - timedelta(seconds=1))
+    ThrottleCounter.objects.filter(pk=pair.pk).update(blocked_until=timezone.now() - timedelta(seconds=1))
     assert api_login(client, "heji", PASSWORD).status_code == 201
 
 

@@ -41,7 +41,9 @@ def test_town_staff_browses_the_area_tree(demo_server, browser, shot, device):
 
     # The filter swaps the children table through htmx, without a page load.
     page.fill("input[name=q]", "贺集")
-    page.wait_for_function("document.querySelectorAll('table.children tbody tr').length === 1")
+    # A function, not an expression string: Playwright evaluates a string with eval, which the
+    # page's Content-Security-Policy (script-src 'self') refuses.
+    page.wait_for_function("() => document.querySelectorAll('table.children tbody tr').length === 1")
     row = page.locator("table.children tr", has_text="贺集村")
     row.locator("a").click()
     page.wait_for_selector("h1:has-text('贺集村')")

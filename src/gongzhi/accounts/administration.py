@@ -20,7 +20,7 @@ from gongzhi.kernel.errors import DomainError, Forbidden, Invalid
 from gongzhi.kernel.jurisdiction import area_codes_for, forget_grants, roles_of
 from gongzhi.kernel.roles import ADMIN_ROLES, Role
 
-from . import policy
+from . import policy, throttle
 from .models import ApiToken, Department, LoginThrottle, RoleGrant, SecurityPolicy, TotpDevice, User
 from .services import user_grant_role, user_revoke_role
 
@@ -227,7 +227,7 @@ def password_reset(*, actor, user: User) -> str:
     if user.pk == actor.pk:
         raise DomainError("请通过“修改密码”修改自己的密码。")
     raw = _set_temporary_password(user)
-    LoginThrottle.objects.filter(username=user.username.lower()).update(failures=0, locked_until=None)
+    throttle.account_unlock(user.username)
     audit_record(
         actor=actor,
         action="accounts.password_reset",

@@ -56,7 +56,7 @@ class MeOut(Schema):
 @router.post(
     "/token",
     auth=None,
-    response={201: TokenOut, 423: ErrorOut},
+    response={201: TokenOut, 423: ErrorOut, 429: ErrorOut},
     summary="用户名、密码（及高级别人员的动态验证码 otp）换取令牌",
 )
 def token_create(request, payload: TokenIn):

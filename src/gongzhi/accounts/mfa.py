@@ -66,7 +66,13 @@ def totp_verify(*, user: User, code: str, channel: str = "web") -> User:
         return user if _accept(device, code) else None
 
     guarded_check(
-        username=user.username, channel=channel, action="auth.mfa", wrong="动态验证码错误", check=check
+        username=user.username,
+        channel=channel,
+        action="auth.mfa",
+        wrong="动态验证码错误",
+        check=check,
+        # The owner's confirmed authenticator lifts an account-wide lock; enrolling never does.
+        lifts_account_lock=lambda: not enrolling,
     )
     if enrolling:
         TotpDevice.objects.filter(pk=device.pk).update(confirmed_at=timezone.now())

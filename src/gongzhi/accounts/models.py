@@ -120,7 +120,10 @@ class RoleGrant(models.Model):
 
 
 class LoginThrottle(models.Model):
-    """Failed-login counter per username (also for usernames that do not exist)."""
+    """Failed sign-ins of one username from every address (also for usernames that do not exist).
+
+    Reaching lockout_policy().account_failures locks the account everywhere; the lock for one
+    address after a few failures lives in ThrottleCounter (accounts/throttle.py)."""
 
     username = models.CharField(max_length=150, unique=True)
     failures = models.PositiveSmallIntegerField(default=0)
@@ -219,3 +222,18 @@ class SecurityPolicy(models.Model):
 
     def __str__(self) -> str:
         return "安全策略"
+
+
+class ThrottleCounter(models.Model):
+    """A counter in a fixed time window: failed sign-ins per address or per account+address,
+    SMS codes per phone or per address. The key names the kind and an HMAC of the value, so no
+    address or phone number is stored in clear. Rows of ended windows are pruned as new ones come.
+    """
+
+    key = models.CharField(max_length=80, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    window_start = models.DateTimeField(db_index=True)
+    blocked_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"

@@ -14,11 +14,13 @@ from gongzhi.areas.models import Area
 from gongzhi.audit.models import Result
 from gongzhi.audit.services import audit_record
 from gongzhi.kernel.crypto import token_digest
-from gongzhi.kernel.errors import AuthFailed, DomainError, Locked
+from gongzhi.kernel.errors import AuthFailed, DomainError, Locked, TooManyRequests
 from gongzhi.kernel.jurisdiction import forget_grants
 from gongzhi.kernel.roles import ADMIN_ROLES, Role
 
-from .models import ROLE_LEVELS, ApiToken, Department, LoginThrottle, RoleGrant, User
+from . import throttle
+from .models import ROLE_LEVELS, ApiToken, Department, LoginThrottle, RoleGrant, TotpDevice, User
+from .throttle import lockout_policy
 
 TOKEN_PREFIX = "gz_"
 
@@ -73,11 +75,7 @@ def user_grant_role(
             )
     if full_name:
         user.full_name = full_name
-    if password is not None:
-        _check_password_policy(password, user)
-        user.set_password(password)
-        user.password_changed_at = timezone.now()
-    elif created:
+    if created:
         user.set_unusable_password()
     user.save()
     grant, grant_created = RoleGrant.objects.get_or_create(
@@ -86,6 +84,12 @@ def user_grant_role(
     if not grant_created and department is not None and grant.department_id != department.pk:
         grant.department = department
         grant.save(update_fields=["department"])
+    if password is not None:
+        # After the grant: the policy refuses the names of the places the user works in.
+        _check_password_policy(password, user)
+        user.set_password(password)
+        user.password_changed_at = timezone.now()
+        user.save(update_fields=["password", "password_changed_at"])
     forget_grants(user)
     audit_record(
         actor=actor,
@@ -114,68 +118,138 @@ def user_revoke_role(*, username: str, role: str, area_code: str, actor=None) ->
     return deleted
 
 
-def _lock_message(until) -> str:
-    local = timezone.localtime(until)
-    return f"登录失败次数过多，账号已锁定，请于 {local:%H:%M} 后再试（锁定 {settings.LOGIN_LOCK_MINUTES} 分钟）。"
+def _local(until) -> str:
+    return f"{timezone.localtime(until):%H:%M}"
 
 
 def guarded_check(
-    *, username: str, channel: str, action: str, wrong: str, check, clears=lambda user: True
+    *,
+    username: str,
+    channel: str,
+    action: str,
+    wrong: str,
+    check,
+    clears=lambda user: True,
+    lifts_account_lock=lambda: False,
 ) -> User:
-    """Run a credential check behind the per-username lockout; every outcome is an audit event.
+    """Run a credential check behind the sign-in throttles; every outcome is an audit event.
 
-    `check()` returns the user or None. A failure is committed before the error is raised,
-    so every failed try counts, whether it was a password or a one-time code. Success clears
-    the failures only when `clears(user)`: a right password must not wipe out wrong codes.
+    `check()` returns the user or None. Before it runs, the client address must not be blocked
+    (429), the account must not be locked for this address (423) nor everywhere (423) — unless
+    `lifts_account_lock()` says this step may go on during an account-wide lock (the owner's
+    second factor). A failure counts against the address, the account+address pair and the
+    account, and is committed before the error is raised, so every failed try counts, whether a
+    password or a one-time code. Success clears the account's failures and lock only when
+    `clears(user)`: a right password must not wipe out wrong codes. The thresholds come from
+    throttle.lockout_policy().
     """
     key = (username or "").strip().lower()
+    policy = lockout_policy()
+    address = throttle.client_address()
     now = timezone.now()
     with transaction.atomic():
-        throttle, _ = LoginThrottle.objects.select_for_update().get_or_create(username=key)
-        if throttle.locked_until and throttle.locked_until > now:
+        by_address = throttle.counter("addr", address, window=policy.address_window, now=now)
+        pair = throttle.counter("pair", key, address, window=throttle.FAILURE_MEMORY, now=now)
+        account, _ = LoginThrottle.objects.select_for_update().get_or_create(username=key)
+        if account.last_failure_at and account.last_failure_at < now - throttle.FAILURE_MEMORY:
+            account.failures = 0
+        account_locked = bool(account.locked_until and account.locked_until > now)
+        error, user, reason = None, None, ""
+        if wait := throttle.blocked_for(by_address, now):
+            reason = "address_blocked"
+            error = TooManyRequests(
+                f"本地址登录失败次数过多，请 {throttle.minutes_text(wait)}后再试。", retry_after=wait
+            )
+        elif wait := throttle.blocked_for(pair, now):
+            reason = "locked"
+            error = Locked(
+                f"登录失败次数过多，账号已锁定（对本地址），请于 {_local(pair.blocked_until)} 后再试"
+                f"（锁定 {policy.lock_minutes} 分钟）。",
+                retry_after=wait,
+            )
+        elif account_locked and not lifts_account_lock():
+            reason = "account_locked"
+            error = Locked(
+                f"该账号在多处登录失败，账号已锁定（对所有地址），请于 {_local(account.locked_until)} 后再试"
+                f"（锁定 {policy.lock_minutes} 分钟）；已绑定动态口令的用户输入正确的密码和动态验证码即可解锁。",
+                retry_after=int((account.locked_until - now).total_seconds()) + 1,
+            )
+        if error is not None:
             audit_record(
                 actor=None,
                 username=username,
                 action=action,
                 result=Result.DENIED,
-                details={"channel": channel, "reason": "locked"},
+                details={"channel": channel, "reason": reason},
             )
-            error, user = Locked(_lock_message(throttle.locked_until)), None
         else:
             user = check()
             if user is None:
-                throttle.failures += 1
-                throttle.last_failure_at = now
-                if throttle.failures >= settings.LOGIN_MAX_FAILURES:
-                    throttle.locked_until = now + timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
-                    throttle.failures = 0
-                    error = Locked(_lock_message(throttle.locked_until))
-                else:
-                    left = settings.LOGIN_MAX_FAILURES - throttle.failures
-                    error = AuthFailed(
-                        f"{wrong}，再错 {left} 次账号将被锁定 {settings.LOGIN_LOCK_MINUTES} 分钟。"
+                address_blocked = throttle.count(
+                    by_address, limit=policy.address_failures, block=policy.address_window, now=now
+                )
+                pair_locked = throttle.count(pair, limit=policy.pair_failures, block=policy.lock, now=now)
+                account.failures += 1
+                account.last_failure_at = now
+                account_locks = account.failures >= policy.account_failures and not account_locked
+                if account_locks:
+                    account.locked_until = now + policy.lock
+                    account.failures = 0
+                account.save()
+                if pair_locked or account_locks:
+                    until = now + policy.lock
+                    error = Locked(
+                        f"登录失败次数过多，账号已锁定，请于 {_local(until)} 后再试（锁定 {policy.lock_minutes} 分钟）。",
+                        retry_after=int(policy.lock.total_seconds()),
                     )
-                throttle.save()
+                elif address_blocked:
+                    wait = int(policy.address_window.total_seconds())
+                    error = TooManyRequests(
+                        f"本地址登录失败次数过多，请 {throttle.minutes_text(wait)}后再试。", retry_after=wait
+                    )
+                else:
+                    left = policy.pair_failures - pair.count
+                    error = AuthFailed(f"{wrong}，再错 {left} 次账号将被锁定 {policy.lock_minutes} 分钟。")
                 audit_record(
                     actor=None,
                     username=username,
                     action=action,
                     result=Result.FAILURE,
-                    details={"channel": channel, "locked": isinstance(error, Locked)},
+                    details={
+                        "channel": channel,
+                        "locked": pair_locked or account_locks,
+                        "account_locked": account_locks,
+                        "address_blocked": address_blocked,
+                    },
                 )
             else:
                 if clears(user):
-                    throttle.failures, throttle.locked_until = 0, None
-                    throttle.save()
+                    throttle.reset(pair)
+                    account.failures, account.locked_until = 0, None
+                    account.save()
+                    if account_locked:
+                        audit_record(
+                            actor=user,
+                            action="auth.unlock",
+                            object_type="user",
+                            object_id=user.pk,
+                            details={"channel": channel, "by": action},
+                        )
                 audit_record(actor=user, action=action, details={"channel": channel})
-                error = None
     if error is not None:
         raise error
     return user
 
 
+def _has_second_factor(username: str) -> bool:
+    return TotpDevice.objects.filter(user__username=username, confirmed_at__isnull=False).exists()
+
+
 def login_attempt(*, username: str, password: str, channel: str = "web") -> User:
-    """Check a username and password behind the lockout."""
+    """Check a username and password behind the throttles.
+
+    During an account-wide lock the password step still runs for an owner with a confirmed
+    authenticator: the code that follows decides (and, if right, lifts the lock)."""
     username = (username or "").strip()
     return guarded_check(
         username=username,
@@ -184,6 +258,7 @@ def login_attempt(*, username: str, password: str, channel: str = "web") -> User
         wrong="用户名或密码错误",
         check=lambda: authenticate(username=username, password=password) if username and password else None,
         clears=lambda user: not needs_second_factor(user),
+        lifts_account_lock=lambda: _has_second_factor(username),
     )
 
 

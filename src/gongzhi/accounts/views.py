@@ -14,7 +14,7 @@ from gongzhi.audit.services import audit_record
 from gongzhi.kernel import totp
 from gongzhi.kernel.errors import DomainError
 from gongzhi.kernel.jurisdiction import roles_of
-from gongzhi.kernel.pages import run_form_service
+from gongzhi.kernel.pages import run_form_service, throttled
 from gongzhi.kernel.roles import Role
 
 from . import mfa, selectors, services
@@ -31,6 +31,7 @@ def login_view(request):
         return redirect("accounts:home")
     form = LoginForm(request.POST or None)
     next_url = request.POST.get("next") or request.GET.get("next") or ""
+    refused = None
     if request.method == "POST" and form.is_valid():
         try:
             user = services.login_attempt(
@@ -38,6 +39,7 @@ def login_view(request):
             )
         except DomainError as exc:
             form.add_error(None, exc.message)
+            refused = exc
         else:
             if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
                 next_url = ""
@@ -49,7 +51,7 @@ def login_view(request):
                 return redirect("accounts:mfa")
             login(request, user, backend=_BACKEND)
             return redirect(next_url or "accounts:home")
-    return render(request, "accounts/login.html", {"form": form, "next": next_url})
+    return throttled(render(request, "accounts/login.html", {"form": form, "next": next_url}), refused)
 
 
 def _pending_mfa_user(request) -> User | None:
@@ -65,12 +67,12 @@ def mfa_view(request):
     if user is None:
         messages.warning(request, "验证已超时，请重新输入用户名和密码。")
         return redirect("accounts:login")
-    error = None
+    error = refused = None
     if request.method == "POST":
         try:
             mfa.totp_verify(user=user, code=request.POST.get("code", ""), channel="web")
         except DomainError as exc:
-            error = exc.message
+            error, refused = exc.message, exc
         else:
             next_url = request.session.get(_MFA_NEXT) or ""
             for key in (_MFA_USER, _MFA_AT, _MFA_NEXT):
@@ -84,7 +86,7 @@ def mfa_view(request):
         uri = totp.provisioning_uri(secret, user.username)
         context.update(secret=secret, qr=segno.make(uri, error="m").svg_data_uri(scale=4), uri=uri)
     context["demo_code"] = mfa.demo_code(user)
-    return render(request, "accounts/mfa.html", context, status=400 if error else 200)
+    return throttled(render(request, "accounts/mfa.html", context, status=400 if error else 200), refused)
 
 
 @require_POST

@@ -9,7 +9,7 @@ GRIDS_PER_VILLAGE = 3
 MICROGRIDS_PER_GRID_IN_HEJI = 4
 
 # Demo password: meets the policy; printed by `make demo` and only ever in demo mode.
-PASSWORD = "Gongzhi@2026"
+PASSWORD = "Demo#Grid2468"
 
 DEPARTMENTS = [
     # (area, name, kind)

@@ -121,7 +121,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
             fields = [{"field": field, "message": message} for field, message in exc.errors]
         else:
             fields = [{"field": exc.field, "message": exc.message}] if exc.field else []
-        return api.create_response(request, error_body(exc.code, exc.message, fields), status=exc.status)
+        response = api.create_response(request, error_body(exc.code, exc.message, fields), status=exc.status)
+        if exc.retry_after:
+            response["Retry-After"] = str(exc.retry_after)
+        return response
 
     @api.exception_handler(ValidationError)
     def on_validation_error(request, exc: ValidationError):

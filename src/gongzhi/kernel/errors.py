@@ -7,12 +7,21 @@ class DomainError(Exception):
     status = 400
     code = "invalid"
 
-    def __init__(self, message: str, *, field: str | None = None, code: str | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        code: str | None = None,
+        retry_after: int | None = None,
+    ):
         super().__init__(message)
         self.message = message
         self.field = field
         if code:
             self.code = code
+        # Seconds until the same request may succeed; pages and the API send it as Retry-After.
+        self.retry_after = retry_after
 
 
 class Forbidden(DomainError):
@@ -41,6 +50,13 @@ class Locked(AuthFailed):
 
     status = 423
     code = "locked"
+
+
+class TooManyRequests(DomainError):
+    """Too many tries from one address or for one phone in a while (429 with Retry-After)."""
+
+    status = 429
+    code = "too_many_requests"
 
 
 class Invalid(DomainError):

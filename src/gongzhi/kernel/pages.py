@@ -4,7 +4,7 @@ the matching form fields (forms) or an error message (one-click actions)."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 
-from .errors import DomainError, Forbidden
+from .errors import DomainError, Forbidden, TooManyRequests
 
 
 def add_service_errors(form, exc: DomainError) -> None:
@@ -40,3 +40,13 @@ def run_action(request, call, success=None):
     if success is not None:
         messages.success(request, success(result) if callable(success) else success)
     return result
+
+
+def throttled(response, exc: DomainError | None):
+    """A page answering a refused sign-in try: 429 when the address or phone is throttled, and
+    Retry-After whenever the service said how long to wait."""
+    if isinstance(exc, TooManyRequests):
+        response.status_code = exc.status
+    if exc is not None and exc.retry_after:
+        response["Retry-After"] = str(exc.retry_after)
+    return response

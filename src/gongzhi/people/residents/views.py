@@ -5,6 +5,7 @@ from django.contrib.auth import login
 from django.shortcuts import redirect, render
 
 from gongzhi.kernel.errors import DomainError
+from gongzhi.kernel.pages import throttled
 
 from . import services as phone_service
 
@@ -13,11 +14,12 @@ _BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 def phone_login(request):
     context = {"phone": request.POST.get("phone", "").strip(), "step": "phone"}
+    refused = None
     if request.method == "POST" and request.POST.get("step") == "send":
         try:
             context["demo_code"] = phone_service.phone_code_send(phone=context["phone"])
         except DomainError as exc:
-            context["error"] = exc.message
+            context["error"], refused = exc.message, exc
         else:
             context["step"] = "code"
     elif request.method == "POST" and request.POST.get("step") == "verify":
@@ -25,9 +27,12 @@ def phone_login(request):
         try:
             user = phone_service.phone_code_verify(phone=context["phone"], code=request.POST.get("code", ""))
         except DomainError as exc:
-            context["error"] = exc.message
+            context["error"], refused = exc.message, exc
         else:
             login(request, user, backend=_BACKEND)
             messages.success(request, f"{user.display_name}，您好。")
             return redirect("cases:my_cases")
-    return render(request, "people/phone_login.html", context, status=400 if context.get("error") else 200)
+    response = render(
+        request, "people/phone_login.html", context, status=400 if context.get("error") else 200
+    )
+    return throttled(response, refused)
