@@ -8,9 +8,12 @@ from django.db.models import F
 from django.utils import timezone
 
 from gongzhi.kernel.errors import Conflict, DomainError
+from gongzhi.kernel.idempotency import clean_key
 
 from .choices import SCORE_KINDS, EntryKind
 from .models import PointAccount, PointEntry, PointTally
+
+KEY_LIMIT = PointEntry._meta.get_field("idempotency_key").max_length  # 96
 
 
 def period_keys(at: datetime) -> list[str]:
@@ -35,11 +38,12 @@ def post(*, account: PointAccount, delta: int, kind: str, source: str, actor=Non
     The account row is locked first (SELECT … FOR UPDATE on PostgreSQL; SQLite's IMMEDIATE
     transactions serialise writers), so the balance check, the new balance, the entry's sequence
     number and its idempotency key are decided by one writer at a time. A key already used on
-    this account returns the entry it made: a re-sent request posts once. A redemption that would
+    this account returns the entry it made: a re-sent request posts once (a key longer than the
+    column, or not printable ASCII, is refused rather than cut). A redemption that would
     take the balance below zero is refused (and the database refuses it too)."""
     if not delta:
         raise DomainError("积分变动不能为 0。", field="points")
-    key = (idempotency_key or "").strip()[:96]
+    key = clean_key(idempotency_key, limit=KEY_LIMIT)
     locked = PointAccount.objects.select_for_update().get(pk=account.pk)
     if key:
         existing = PointEntry.objects.filter(account_id=locked.pk, idempotency_key=key).first()
