@@ -14,11 +14,12 @@ test_idempotency.py::test_the_loser_of_a_race_gets_the_first_case_and_leaves_no_
 import uuid
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 
 from gongzhi.accounts.models import User
-from gongzhi.cases.models import Case, CaseCounter
+from gongzhi.cases import triggers
+from gongzhi.cases.models import Case, CaseCounter, CaseEvent
 from gongzhi.cases.services import case_submit_once
 from gongzhi.notices.models import Notice
 from tests.concurrency import in_thread, race
@@ -64,7 +65,12 @@ def cases_of(user_id: int) -> list[tuple[int, str]]:
 
 
 def cleanup(ids: dict) -> None:
+    """Remove the committed rows; the timeline's triggers are off only inside this one transaction."""
     users = [ids["staff"], ids["resident"]]
+    with transaction.atomic():
+        triggers.uninstall(connection)
+        CaseEvent.objects.filter(case__submitted_by_id__in=users).delete()
+        triggers.install(connection)
     Case.objects.filter(submitted_by_id__in=users).delete()
     Notice.objects.filter(recipient_id__in=users).delete()
     User.objects.filter(pk__in=users).delete()
