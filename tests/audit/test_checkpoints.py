@@ -119,3 +119,19 @@ def test_entries_cut_off_the_ledger_after_a_checkpoint_are_caught(personas):
     assert code == 1
     assert f"积分流水在检查点 #1 之后被删除：检查点时已有 {total} 条，现在只有 {total - 1} 条" in out
     assert run("points_verify", "--skip-checkpoints")[0] == 0
+
+
+def test_the_audit_page_check_reports_a_cut_tail(personas):
+    events = some_events(personas)
+    run("audit_checkpoint")
+    triggers.uninstall(connection)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM audit_auditevent WHERE seq > %s", [events[0].seq])
+            cursor.execute(
+                "UPDATE audit_chainhead SET seq = %s, hash = %s WHERE id = 1", [events[0].seq, events[0].hash]
+            )
+    finally:
+        triggers.install(connection)
+    page = personas.client("auditor").get("/audit/", {"verify": "1"}).content.decode()
+    assert "哈希链被破坏：审计链在检查点 #1 之后被截断" in page
