@@ -283,6 +283,9 @@ def award_item(*, account: PointAccount, item: PointItem, actor, source: str, so
     return entry
 
 
+DIRECT_KEY_PREFIX = "direct:"
+
+
 @transaction.atomic
 def direct_award_once(*, actor, account: PointAccount, item: PointItem, reason: str,
                       idempotency_key: str = "") -> tuple[PointEntry, bool]:  # fmt: skip
@@ -296,7 +299,10 @@ def direct_award_once(*, actor, account: PointAccount, item: PointItem, reason: 
     require_role(actor, roles, account.area_id, f"评定「{item.name}」")
     if account.pk in own_account_ids(actor):
         raise Forbidden("不能为本人账户评定积分。")
-    key = clean_key(idempotency_key, limit=ledger.KEY_LIMIT)
+    # A client's key lives in its own namespace on the account's ledger: "declaration:5" or
+    # "case_report_useful:…" sent by a client must not stand in for the entry that event will post.
+    key = clean_key(idempotency_key, limit=ledger.KEY_LIMIT - len(DIRECT_KEY_PREFIX))
+    key = f"{DIRECT_KEY_PREFIX}{key}" if key else ""
     if key:
         PointAccount.objects.select_for_update().filter(pk=account.pk).first()
         replay = PointEntry.objects.filter(account=account, idempotency_key=key).first()
