@@ -109,10 +109,13 @@ def _test_clock(request, _session_clock):
 @pytest.fixture(scope="session", autouse=True)
 def _media_root(tmp_path_factory):
     """Uploads of this run go to a fresh folder, never to var/media: a file left by an earlier run
-    (or by the demo) must not stand in for one a test expects to be written."""
+    (or by the demo) must not stand in for one a test expects to be written. Checkpoints too: one
+    written by the demo must not judge the test database."""
     from django.test import override_settings
 
-    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+    with override_settings(
+        MEDIA_ROOT=tmp_path_factory.mktemp("media"), CHECKPOINT_DIR=tmp_path_factory.mktemp("checkpoints")
+    ):
         yield
 
 

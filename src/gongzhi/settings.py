@@ -221,6 +221,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 if LOCAL:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = DATA_DIR / "media"
+# Signed checkpoints of the audit chain and the points ledger (kernel/checkpoints.py), written daily
+# outside the database; copy this folder off the machine (deploy.md, "Checkpoints").
+CHECKPOINT_DIR = Path(env("GONGZHI_CHECKPOINT_DIR", str(DATA_DIR / "checkpoints")))
 # Map tiles: government intranets are offline, so no tile server is assumed. Set a URL template
 # of your own tile server (e.g. "https://tiles.example.gov.cn/{z}/{x}/{y}.png") to draw a base map.
 MAP_TILE_URL = env("GONGZHI_MAP_TILE_URL", "")

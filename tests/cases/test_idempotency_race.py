@@ -1,4 +1,4 @@
-"""Concurrent intake on PostgreSQL: ten requests carrying one Idempotency-Key at the same moment make
+"""Concurrent intake on PostgreSQL: fifty requests carrying one Idempotency-Key at the same moment make
 one case, for a hotline call registered by staff and for a resident's report.
 
 Not a transaction=True test: flushing would TRUNCATE the audit table, whose append-only trigger
@@ -14,10 +14,12 @@ test_idempotency.py::test_the_loser_of_a_race_gets_the_first_case_and_leaves_no_
 import uuid
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
+from django.test import Client
 
 from gongzhi.accounts.models import User
-from gongzhi.cases.models import Case, CaseCounter
+from gongzhi.cases import triggers
+from gongzhi.cases.models import Case, CaseCounter, CaseEvent
 from gongzhi.cases.services import case_submit_once
 from gongzhi.notices.models import Notice
 from tests.concurrency import in_thread, race
@@ -33,7 +35,7 @@ pytestmark = [
 
 VILLAGE = "420822107201"  # 石岭村, 官垱镇; no other cases test uses it
 GRID = VILLAGE + "001"
-RACERS = 10
+RACERS = 50
 
 
 def submit_at_once(user_id: int, data: dict, key: str) -> list:
@@ -63,7 +65,12 @@ def cases_of(user_id: int) -> list[tuple[int, str]]:
 
 
 def cleanup(ids: dict) -> None:
+    """Remove the committed rows; the timeline's triggers are off only inside this one transaction."""
     users = [ids["staff"], ids["resident"]]
+    with transaction.atomic():
+        triggers.uninstall(connection)
+        CaseEvent.objects.filter(case__submitted_by_id__in=users).delete()
+        triggers.install(connection)
     Case.objects.filter(submitted_by_id__in=users).delete()
     Notice.objects.filter(recipient_id__in=users).delete()
     User.objects.filter(pk__in=users).delete()
@@ -73,7 +80,7 @@ def cleanup(ids: dict) -> None:
         CaseCounter.objects.filter(pk=pk).update(last=last)
 
 
-def test_ten_concurrent_requests_with_one_key_make_one_case():
+def test_fifty_concurrent_requests_with_one_key_make_one_case():
     tag = uuid.uuid4().hex[:8]
     ids = in_thread(setup, tag)
     report = {"kind": "sanitation", "description": "石岭村村口垃圾池满了好几天。", "area_code": GRID,
@@ -85,5 +92,33 @@ def test_ten_concurrent_requests_with_one_key_make_one_case():
             assert len({pk for pk, _ in results}) == 1
             assert sorted(created for _, created in results) == [False] * (RACERS - 1) + [True]
             assert in_thread(cases_of, ids[who]) == [(results[0][0], f"same-{who}")]
+    finally:
+        in_thread(cleanup, ids)
+
+
+def test_fifty_api_requests_with_one_key_answer_201_once_and_200_with_the_first_case():
+    """The resident's app (channel h5) over HTTP: one 201, forty-nine 200, one body, no 500."""
+    tag = uuid.uuid4().hex[:8]
+    ids = in_thread(setup, tag)
+    report = {"kind": "sanitation", "description": "石岭村村口路灯坏了。", "area_code": GRID, "channel": "h5",
+              "address": "石岭村村口"}  # fmt: skip
+
+    def attempt():
+        client = Client()
+        client.force_login(User.objects.get(pk=ids["resident"]))
+
+        def call():
+            response = client.post("/api/v1/cases/", report, content_type="application/json",
+                                   headers={"Idempotency-Key": "same-h5"})  # fmt: skip
+            return response.status_code, response.json().get("id", response.json())
+
+        return call
+
+    try:
+        results = race(RACERS, attempt)
+        assert [r for r in results if not isinstance(r, tuple)] == []
+        assert sorted(status for status, _ in results) == [200] * (RACERS - 1) + [201], results[0]
+        assert len({pk for _, pk in results}) == 1
+        assert in_thread(cases_of, ids["resident"]) == [(results[0][1], "same-h5")]
     finally:
         in_thread(cleanup, ids)

@@ -118,3 +118,90 @@ def test_awards_pay_down_a_debt(account):
     assert e.balance_after == -5
     with pytest.raises(Conflict, match="积分余额不足"):
         post(account, -1, EntryKind.REDEMPTION)
+
+
+def test_a_consistent_edit_of_entry_balances_and_tallies_breaks_the_hash_chain(account):
+    """Someone with database rights drops the trigger and turns a 5-point award into a 50-point one,
+    fixing every running balance, the account and its tallies so the sums agree. Only the hash
+    chain, which needs the key, gives it away: points_verify names the edited entry."""
+    from gongzhi.points import triggers
+
+    post(account, 10)
+    edited = post(account, 5)
+    post(account, 2)
+    assert ledger.verify()[2] == []
+    triggers.uninstall(connection)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE points_pointentry SET delta = 50 WHERE id = %s", [edited.pk])
+            cursor.execute(
+                "UPDATE points_pointentry SET balance_after = balance_after + 45 WHERE account_id = %s AND seq >= 2",
+                [account.pk],
+            )
+            cursor.execute(
+                "UPDATE points_pointaccount SET balance = balance + 45 WHERE id = %s", [account.pk]
+            )
+            cursor.execute(
+                "UPDATE points_pointtally SET score = score + 45 WHERE account_id = %s", [account.pk]
+            )
+    finally:
+        triggers.install(connection)
+    _, _, problems = ledger.verify()
+    assert problems == [
+        f"账户 {account.pk} 第 2 条（流水 id {edited.pk}）: 哈希链断开，内容与哈希不符（流水被篡改）"
+    ]
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("points_verify", stdout=out, stderr=err)
+    assert exit_info.value.code == 1 and f"流水 id {edited.pk}" in out.getvalue()
+
+
+def test_a_recomputed_entry_without_the_key_relinks_nothing(account):
+    """Recomputing an edited entry's hash under a guessed key, or deleting an entry in the middle,
+    still breaks the link to the next entry."""
+    from gongzhi.points import triggers
+
+    post(account, 10)
+    middle = post(account, 5)
+    last = post(account, 2)
+    triggers.uninstall(connection)
+    try:
+        PointEntry.objects.filter(pk=middle.pk).delete()
+    finally:
+        triggers.install(connection)
+    problems = ledger.verify()[2]
+    assert (
+        f"账户 {account.pk} 第 3 条（流水 id {last.pk}）: 哈希链断开，前序哈希与上一条流水不符（流水被删除、插入或改动）"
+        in problems
+    )
+
+
+def test_entries_are_chained_per_account(account, personas):
+    first, second = post(account, 10), post(account, 5)
+    assert first.prev_hash == "0" * 64 and second.prev_hash == first.hash and len(second.hash) == 64
+    other = resident_with_account(personas.heji, HEJI_GRID1, username="other", name="王五")[1]
+    assert post(other, 3).prev_hash == "0" * 64
+
+
+def test_the_migration_chains_entries_booked_before_the_chain(account, personas):
+    """Entries from before the chain (blank hashes) are sealed by migration points/0004."""
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+
+    from gongzhi.points import triggers
+
+    post(account, 10)
+    post(account, -4, EntryKind.DEDUCTION)
+    triggers.uninstall(connection)
+    try:
+        PointEntry.objects.update(prev_hash="", hash="")
+    finally:
+        triggers.install(connection)
+    assert ledger.verify()[2] != []
+    migration = importlib.import_module("gongzhi.points.migrations.0004_ledger_hash_chain")
+    migration.fill_hashes(apps, SimpleNamespace(connection=connection))
+    assert ledger.verify()[2] == []
+    with pytest.raises(DatabaseError), transaction.atomic():
+        PointEntry.objects.update(hash="")  # the triggers are back

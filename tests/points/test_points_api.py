@@ -224,3 +224,21 @@ def test_catalogue_reads_are_scoped(client, personas, world):
     assert guodian.get("/points/catalogue", {"area_code": "abc"}).status_code == 404
     county = guodian.get("/points/catalogue", {"area_code": GUODIAN[:6]})
     assert county.status_code == 200 and good.code in [i["code"] for i in county.json()["items"]]
+
+
+def test_a_client_key_cannot_stand_in_for_an_event_award(client, personas, world):
+    """A direct award's key is stored in its own namespace: a client sending the key an event's
+    award uses ("declaration:<id>", "case_report_useful:<number>", "reverse:<id>") gets a direct
+    award of its own, and the event's award still posts."""
+    from gongzhi.points import services
+    from gongzhi.points.choices import Source
+
+    _, account, good = world
+    body = {"item_id": good.pk, "reason": "照顾孤寡老人"}
+    path = f"/points/accounts/{account.pk}/awards"
+    sent = Api(client, "heji").post(path, body, **{"Idempotency-Key": "case_report_useful:X-1"})
+    assert sent.status_code == 201
+    event = services.award_item(account=account, item=good, actor=personas.heji, source=Source.CASE_REPORT,
+                                idempotency_key="case_report_useful:X-1")  # fmt: skip
+    assert event.pk != sent.json()["id"] and PointEntry.objects.filter(account=account).count() == 2
+    assert PointEntry.objects.get(pk=sent.json()["id"]).idempotency_key == "direct:case_report_useful:X-1"

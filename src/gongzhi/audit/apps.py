@@ -19,3 +19,4 @@ class AuditConfig(registry.GongzhiApp):  # the module name keeps Django's app-co
     verbose_name = "审计日志"
     urls = (("audit/", "gongzhi.audit.urls"),)
     nav = (Nav("audit:index", "审计日志", "audit", roles=("auditor",), order=90),)
+    checkpoint_anchors = (("audit", "gongzhi.audit.checkpoint:anchor"),)

@@ -20,7 +20,7 @@ def index(request):
         raise Http404
     filters = {k: request.GET.get(k, "").strip() for k in ("action", "actor", "result")}
     page = Paginator(audit_events_for(request.user, **filters), 50).get_page(request.GET.get("page"))
-    verdict = audit_verify_all() if request.GET.get("verify") else None
+    verdict = audit_verify_all(checkpoints=True) if request.GET.get("verify") else None
     audit_record(
         actor=request.user,
         action="audit.view",

@@ -4,6 +4,9 @@ import uuid
 
 from django import forms
 
+from gongzhi.kernel.errors import DomainError
+from gongzhi.kernel.idempotency import clean_key
+
 from .choices import Category, Channel, Concern, Kind, Rating, Supervision, Urgency
 
 
@@ -11,11 +14,39 @@ def _blank(enum, label="—"):
     return [("", label)] + list(enum.choices)
 
 
+TOKEN_LIMIT = 32  # a uuid4 hex; the 说事箱 batch sends "<token>:<row>" within the 64 of the column
+
+
 def submit_token(request) -> str:
     """The one-off token a page form carries as its Idempotency-Key: a double submit (or a retry after
     a dropped connection) sends the same token, so it makes one case. Kept when the form is shown
-    again with errors, fresh on every new form."""
-    return (request.POST.get("idempotency_key") or "").strip()[:32] or uuid.uuid4().hex
+    again with errors, fresh on every new form. A posted token we could not have issued (longer
+    than 32 characters, or not printable ASCII) is refused with a DomainError, never cut: two
+    tokens sharing a prefix would otherwise register one case."""
+    key = clean_key(
+        request.POST.get("idempotency_key"),
+        limit=TOKEN_LIMIT,
+        field="idempotency_key",
+        label="表单的防重复令牌",
+    )
+    return key or uuid.uuid4().hex
+
+
+def token_error(request) -> str | None:
+    """The message refusing the posted token, or None when it is usable."""
+    try:
+        submit_token(request)
+    except DomainError as exc:
+        return exc.message
+    return None
+
+
+def form_token(request) -> str:
+    """The token to put in the form shown: the posted one when usable, a fresh one otherwise."""
+    try:
+        return submit_token(request)
+    except DomainError:
+        return uuid.uuid4().hex
 
 
 class IntakeForm(forms.Form):

@@ -185,11 +185,14 @@ class CaseParty(models.Model):
 
 
 class CaseEvent(models.Model):
-    """One step of the timeline. Written once, never changed."""
+    """One step of the timeline. Written once, never changed: database triggers refuse UPDATE and
+    DELETE (cases/triggers.py). So neither the case nor the acting account can be deleted under it
+    (PROTECT, where CASCADE and SET_NULL would have run into the trigger): cases are closed or
+    merged, accounts deactivated."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
     action = models.CharField(max_length=24, choices=Action.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
     actor_name = models.CharField(max_length=64, blank=True)
     from_status = models.CharField(max_length=16, blank=True)
     to_status = models.CharField(max_length=16, blank=True)

@@ -8,6 +8,7 @@ from gongzhi.areas.models import Area, Level
 from gongzhi.audit.services import audit_record
 from gongzhi.kernel.crypto import encrypt
 from gongzhi.kernel.errors import DomainError, Forbidden, Invalid
+from gongzhi.kernel.idempotency import clean_key
 from gongzhi.kernel.identity import check_phone
 from gongzhi.kernel.images import reencode, save_image_after_commit
 from gongzhi.kernel.jurisdiction import has_role
@@ -20,6 +21,7 @@ from .models import Case, CaseCounter, CaseEvent, CaseParty, CasePhoto
 from .notify import notify_centre
 
 MAX_PHOTOS = 9
+KEY_LIMIT = Case._meta.get_field("idempotency_key").max_length  # 64
 STAFF_CHANNELS = (Channel.HOTLINE, Channel.VISIT, Channel.GRID, Channel.BOX, Channel.ASSIGNED)
 
 
@@ -142,8 +144,10 @@ def case_submit_once(
     The key is unique per submitting account, whatever the channel (a resident's app, a grid
     worker's phone, staff registering a hotline call). Two requests racing with one key both miss
     the lookup below; the database's unique constraint then refuses the second insert, which rolls
-    back to its savepoint (number included) and answers with the first case."""
-    key = (idempotency_key or "").strip()[:64] if actor is not None else ""
+    back to its savepoint (number included) and answers with the first case. A key longer than the
+    column, or not printable ASCII, is refused rather than cut (two keys sharing a prefix would
+    otherwise be one)."""
+    key = clean_key(idempotency_key, limit=KEY_LIMIT) if actor is not None else ""
     if key:
         existing = _first_sent(actor, key)
         if existing is not None:

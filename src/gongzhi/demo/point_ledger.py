@@ -1,6 +1,7 @@
 """The demo's year of awards, booked in bulk: each entry is the one services.award_item() would
 append through ledger.post() — the next sequence number, the item's points in the account's
-village, the running balance, the item's code and name, the actor's name, the source and key —
+village, the running balance, the item's code and name, the actor's name, the source and key, the
+link of the account's hash chain —
 held in memory and inserted in batches; the period tallies are then rebuilt from the entries with
 ledger.period_keys(). A few thousand awards take a fraction of a second instead of half a minute.
 
@@ -12,7 +13,7 @@ balances and the chain."""
 from collections import defaultdict
 from datetime import datetime
 
-from gongzhi.points import catalogue, ledger
+from gongzhi.points import catalogue, chain, ledger
 from gongzhi.points.choices import SCORE_KINDS, EntryKind
 from gongzhi.points.models import PointAccount, PointEntry, PointItem, PointTally
 
@@ -25,6 +26,7 @@ class BulkLedger:
         self.touched: dict[int, PointAccount] = {}
         self.accounts: set[int] = set()  # every account this run booked to
         self._points: dict[tuple[int, str], int] = {}
+        self._last_hash: dict[int, str] = {}  # account → hash of its newest entry, held or written
 
     def points(self, item: PointItem, area_code: str) -> int:
         key = (item.pk, area_code[:12])
@@ -43,6 +45,9 @@ class BulkLedger:
             reason=(reason or "")[:300], actor=actor, actor_name=ledger._actor_name(actor), balance_after=balance,
             idempotency_key=(key or "").strip()[:96], subject=account.subject, area_code=account.area_id, created_at=at,
         )  # fmt: skip
+        prev = self._last_hash.get(account.pk) or ledger.previous_hash(account.pk, seq)
+        chain.seal(entry, prev)
+        self._last_hash[account.pk] = entry.hash
         account.balance, account.entry_count = balance, seq
         self.held.append(entry)
         self.touched[account.pk] = account
@@ -65,6 +70,7 @@ class BulkLedger:
             PointAccount.objects.filter(pk=account.pk).values_list("balance", "entry_count").get()
         )
         self.accounts.add(account.pk)
+        self._last_hash.pop(account.pk, None)  # the service chained its own entries
 
     def retally(self) -> int:
         """Rebuild the tallies of every account booked to from its entries, as ledger.post keeps

@@ -66,11 +66,19 @@ class GongzhiApp(AppConfig):
     # The one app that keeps the points ledger names its door here: a callable taking
     # (event=, person=, actor=, source_id=, reason=) and returning the entry or None.
     point_sink: str = ""
+    # (name, "module:callable" () -> dict): the head of a chain this app keeps, signed into each
+    # checkpoint under `name` (kernel/checkpoints.py); the app's verifier compares against it.
+    checkpoint_anchors: tuple[tuple[str, str], ...] = ()
 
 
 def gongzhi_apps() -> list[GongzhiApp]:
     """The installed Gongzhi apps, in INSTALLED_APPS order."""
     return [config for config in apps.get_app_configs() if isinstance(config, GongzhiApp)]
+
+
+def checkpoint_anchors() -> dict:
+    """What every app anchors in a checkpoint now: {name: head}."""
+    return {name: resolve(path)() for app in gongzhi_apps() for name, path in app.checkpoint_anchors}
 
 
 def url_patterns() -> list:

@@ -15,3 +15,4 @@ class PointsConfig(registry.GongzhiApp):  # the module name keeps Django's app-c
     )
     record_links = ("gongzhi.points.panels:record_links",)
     point_sink = "gongzhi.points.services:award_event_to_person"
+    checkpoint_anchors = (("points", "gongzhi.points.ledger:anchor"),)

@@ -1,5 +1,6 @@
 """The ledger: the only code that changes a balance. Append an entry under the account's row lock,
-keep the period tallies, reverse with compensating entries, and verify everything from scratch."""
+hash-chained to the account's previous entry (chain.py), keep the period tallies, reverse with
+compensating entries, and verify everything from scratch."""
 
 from datetime import datetime
 
@@ -7,10 +8,15 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from gongzhi.kernel import checkpoints
 from gongzhi.kernel.errors import Conflict, DomainError
+from gongzhi.kernel.idempotency import clean_key
 
+from . import chain
 from .choices import SCORE_KINDS, EntryKind
 from .models import PointAccount, PointEntry, PointTally
+
+KEY_LIMIT = PointEntry._meta.get_field("idempotency_key").max_length  # 96
 
 
 def period_keys(at: datetime) -> list[str]:
@@ -35,11 +41,12 @@ def post(*, account: PointAccount, delta: int, kind: str, source: str, actor=Non
     The account row is locked first (SELECT … FOR UPDATE on PostgreSQL; SQLite's IMMEDIATE
     transactions serialise writers), so the balance check, the new balance, the entry's sequence
     number and its idempotency key are decided by one writer at a time. A key already used on
-    this account returns the entry it made: a re-sent request posts once. A redemption that would
+    this account returns the entry it made: a re-sent request posts once (a key longer than the
+    column, or not printable ASCII, is refused rather than cut). A redemption that would
     take the balance below zero is refused (and the database refuses it too)."""
     if not delta:
         raise DomainError("积分变动不能为 0。", field="points")
-    key = (idempotency_key or "").strip()[:96]
+    key = clean_key(idempotency_key, limit=KEY_LIMIT)
     locked = PointAccount.objects.select_for_update().get(pk=account.pk)
     if key:
         existing = PointEntry.objects.filter(account_id=locked.pk, idempotency_key=key).first()
@@ -54,15 +61,24 @@ def post(*, account: PointAccount, delta: int, kind: str, source: str, actor=Non
     seq = locked.entry_count + 1
     at = at or timezone.now()
     PointAccount.objects.filter(pk=locked.pk).update(balance=balance, entry_count=seq)
-    entry = PointEntry.objects.create(
+    entry = PointEntry(
         account_id=locked.pk, seq=seq, delta=delta, kind=kind, source=source, source_id=str(source_id)[:40],
         item=item, item_code=item.code if item else "", item_name=item.name if item else "",
         reason=(reason or "")[:300], actor=actor, actor_name=_actor_name(actor), balance_after=balance,
         idempotency_key=key, reverses=reverses, subject=locked.subject, area_code=locked.area_id, created_at=at,
     )  # fmt: skip
+    chain.seal(entry, previous_hash(locked.pk, seq))
+    entry.save(force_insert=True)
     _tally(locked, at, delta if kind in SCORE_KINDS else 0)
     account.balance, account.entry_count = balance, seq
     return entry
+
+
+def previous_hash(account_id: int, seq: int) -> str:
+    """The hash the entry `seq` of an account links to: its previous entry's, or the genesis."""
+    if seq == 1:
+        return chain.GENESIS
+    return PointEntry.objects.filter(account_id=account_id, seq=seq - 1).values_list("hash", flat=True).get()
 
 
 def _tally(account: PointAccount, at: datetime, score: int) -> None:
@@ -139,9 +155,30 @@ ORDER BY a.id
 """
 
 
-def verify(limit: int = 100) -> tuple[int, int, list[str]]:
+def anchor() -> dict:
+    """The ledger's head for a checkpoint (kernel/checkpoints.py): how many entries it holds.
+    Entries are never deleted, and each is chained to its account's previous one, so a later
+    count below a checkpoint's means entries were cut off the end of some account."""
+    return {"entries": PointEntry.objects.count()}
+
+
+def checkpoint_problems(entries: int) -> list[str]:
+    """What the checkpoint file says against a ledger of `entries` entries."""
+    points, problems = checkpoints.read()
+    for point in points:
+        head = point.anchors.get("points")
+        if isinstance(head, dict) and int(head.get("entries", 0)) > entries:
+            problems.append(
+                f"积分流水在检查点 #{point.n} 之后被删除：检查点时已有 {head['entries']} 条，现在只有 {entries} 条"
+            )
+            break
+    return problems
+
+
+def verify(limit: int = 100, *, against_checkpoints: bool = True) -> tuple[int, int, list[str]]:
     """Recompute every balance, the running balance of every entry and the all-time tallies from
-    the entries. Returns (accounts, entries, problems); no problems means the ledger is sound."""
+    the entries, walk every account's hash chain, and compare with the checkpoints written outside
+    the database. Returns (accounts, entries, problems); no problems means the ledger is sound."""
     problems: list[str] = []
     with connection.cursor() as cursor:
         cursor.execute(_ACCOUNT_SQL)
@@ -157,8 +194,16 @@ def verify(limit: int = 100) -> tuple[int, int, list[str]]:
         cursor.execute(_TALLY_SQL)
         for pk, score, entries, real_score, real_n in cursor.fetchmany(limit):
             problems.append(f"账户 {pk}: 累计得分 {score}/{entries} 条，按流水应为 {real_score}/{real_n} 条")
+    walk = PointEntry.objects.order_by("account_id", "seq").iterator(chunk_size=5000)
+    for entry, reason in chain.broken_links(walk, limit=limit):
+        problems.append(
+            f"账户 {entry.account_id} 第 {entry.seq} 条（流水 id {entry.pk}）: 哈希链断开，{reason}"
+        )
+    with connection.cursor() as cursor:
         cursor.execute("SELECT COUNT(*) FROM points_pointaccount")
         accounts = cursor.fetchone()[0]
         cursor.execute("SELECT COUNT(*) FROM points_pointentry")
         entries = cursor.fetchone()[0]
+    if against_checkpoints:
+        problems += checkpoint_problems(entries)
     return accounts, entries, problems

@@ -209,7 +209,8 @@ class EntryQuerySet(ScopedQuerySet):
 
 class PointEntry(models.Model):
     """积分流水: one append-only line of an account's ledger. Never updated or deleted (database
-    triggers refuse it); a correction is a new, compensating entry that names the one it reverses."""
+    triggers refuse it); a correction is a new, compensating entry that names the one it reverses.
+    Each entry is hash-chained to the account's previous one (points/chain.py)."""
 
     account = models.ForeignKey(PointAccount, on_delete=models.PROTECT, related_name="entries")
     seq = models.PositiveIntegerField("序号")
@@ -233,6 +234,9 @@ class PointEntry(models.Model):
     subject = models.CharField(max_length=16, choices=Subject.choices)
     area_code = models.CharField(max_length=18)
     created_at = models.DateTimeField("记账时间", db_index=True)
+    # The account's hash chain (points/chain.py): the previous entry's hash, and this one's.
+    prev_hash = models.CharField(max_length=64, blank=True, default="")
+    hash = models.CharField(max_length=64, blank=True, default="")
 
     objects = EntryQuerySet.as_manager()
 

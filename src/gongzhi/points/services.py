@@ -9,6 +9,7 @@ from django.utils import timezone
 from gongzhi.accounts.models import RoleGrant, User
 from gongzhi.audit.services import audit_record
 from gongzhi.kernel.errors import Conflict, DomainError, Forbidden
+from gongzhi.kernel.idempotency import clean_key
 from gongzhi.kernel.images import reencode, save_image_after_commit
 from gongzhi.kernel.jurisdiction import has_role, require_role
 from gongzhi.kernel.roles import Role
@@ -282,26 +283,43 @@ def award_item(*, account: PointAccount, item: PointItem, actor, source: str, so
     return entry
 
 
+DIRECT_KEY_PREFIX = "direct:"
+
+
 @transaction.atomic
-def direct_award(*, actor, account: PointAccount, item: PointItem, reason: str,
-                 idempotency_key: str = "") -> PointEntry:  # fmt: skip
-    """Staff award or deduct an item directly, with a reason (roles per item)."""
+def direct_award_once(*, actor, account: PointAccount, item: PointItem, reason: str,
+                      idempotency_key: str = "") -> tuple[PointEntry, bool]:  # fmt: skip
+    """Staff award or deduct an item directly, with a reason (roles per item); also tells whether
+    the entry was posted now (False: a repeat of the key, answered with the first entry).
+
+    With a key, the account row is locked before the key is looked up, so of two requests racing
+    with one key exactly one posts and the other waits, then finds its entry: created or replayed
+    is decided by one writer at a time, never by a read before the lock."""
     roles = tuple(item.award_roles or rules.DEFAULT_AWARD_ROLES)
     require_role(actor, roles, account.area_id, f"评定「{item.name}」")
     if account.pk in own_account_ids(actor):
         raise Forbidden("不能为本人账户评定积分。")
-    reason = _text(reason, "评定理由")
-    key = (idempotency_key or "").strip()[:96]
+    # A client's key lives in its own namespace on the account's ledger: "declaration:5" or
+    # "case_report_useful:…" sent by a client must not stand in for the entry that event will post.
+    key = clean_key(idempotency_key, limit=ledger.KEY_LIMIT - len(DIRECT_KEY_PREFIX))
+    key = f"{DIRECT_KEY_PREFIX}{key}" if key else ""
     if key:
+        PointAccount.objects.select_for_update().filter(pk=account.pk).first()
         replay = PointEntry.objects.filter(account=account, idempotency_key=key).first()
         if replay is not None:  # a re-sent request: the award stands once, nobody is told twice
-            return replay
+            return replay, False
+    reason = _text(reason, "评定理由")
     entry = award_item(account=account, item=item, actor=actor, source=Source.DIRECT, reason=reason,
-                       idempotency_key=idempotency_key)  # fmt: skip
+                       idempotency_key=key)  # fmt: skip
     verb = "加" if entry.delta > 0 else "扣"
     tail = "如有异议，可在积分明细中申诉一次。" if entry.delta < 0 else ""
     _tell(account, f"「{item.name}」{verb} {abs(entry.delta)} 分：{reason}。{tail}", f"points_{entry.kind}")
-    return entry
+    return entry, True
+
+
+def direct_award(**kwargs) -> PointEntry:
+    """direct_award_once, without telling created from replayed."""
+    return direct_award_once(**kwargs)[0]
 
 
 def award_for_event(*, event: str, account: PointAccount, actor, source: str, source_id: str,

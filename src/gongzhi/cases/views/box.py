@@ -11,7 +11,7 @@ from gongzhi.kernel.jurisdiction import has_role
 
 from .. import rules
 from ..choices import Category, Channel, Kind
-from ..forms import submit_token
+from ..forms import form_token, token_error
 from ..services import case_submit
 
 ROWS = 8
@@ -40,12 +40,13 @@ def box_batch(request):
     error = None
     # One token per batch form; row i is sent with key "<token>:<i>", so submitting the same slips
     # twice (a double click, the back button) registers each slip once.
-    token = submit_token(request)
+    token = form_token(request)
     if request.method == "POST":
         filled = [(i, r) for i, r in enumerate(rows, start=1) if r["description"]]
-        if not filled:
+        error = token_error(request)  # a tampered token is refused, never cut
+        if not error and not filled:
             error = "请至少填写一条诉求。"
-        else:
+        elif not error:
             try:
                 with transaction.atomic():
                     numbers = []

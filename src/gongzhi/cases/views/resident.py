@@ -12,7 +12,7 @@ from gongzhi.kernel.pages import run_form_service
 
 from .. import selectors, workflow
 from ..choices import Action, Rating, Status
-from ..forms import ResidentReportForm, submit_token
+from ..forms import ResidentReportForm, form_token, submit_token
 from ..models import Case
 from ..services import MAX_PHOTOS, case_submit
 
@@ -32,9 +32,11 @@ def report(request):
         data = {**form.cleaned_data, "channel": "h5"}
         if not data["area_code"] and areas:
             data["area_code"] = areas[0].code[:12]  # the village, when the resident does not know the grid
-        key = submit_token(request)
         case = run_form_service(
-            form, lambda: case_submit(actor=request.user, data=data, photos=photos, idempotency_key=key)
+            form,
+            lambda: case_submit(
+                actor=request.user, data=data, photos=photos, idempotency_key=submit_token(request)
+            ),
         )
         if case:
             messages.success(request, f"已收到您反映的问题，编号 {case.number}。我们会尽快处理。")
@@ -45,7 +47,7 @@ def report(request):
         {
             "form": form,
             "max_photos": MAX_PHOTOS,
-            "idempotency_key": submit_token(request),
+            "idempotency_key": form_token(request),
         },
         status=400 if form.errors else 200,
     )

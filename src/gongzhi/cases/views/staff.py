@@ -21,7 +21,7 @@ from gongzhi.kernel.roles import Role
 
 from .. import rules, selectors, workflow
 from ..choices import Action, Kind, Status
-from ..forms import ActionForm, IntakeForm, submit_token
+from ..forms import ActionForm, IntakeForm, form_token, submit_token
 from ..models import Case
 from ..services import case_submit
 from ..similar import similar_open_cases
@@ -204,7 +204,7 @@ def intake(request):
     return render(
         request,
         "cases/intake.html",
-        {"form": form, "idempotency_key": submit_token(request)},
+        {"form": form, "idempotency_key": form_token(request)},
         status=400 if form.errors else 200,
     )
 

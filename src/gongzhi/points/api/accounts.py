@@ -227,16 +227,14 @@ def account_award(
     request, account_id: int, payload: AwardIn, idempotency_key: str = Header("", alias="Idempotency-Key")
 ):
     account = _account(request, account_id)
-    key = idempotency_key.strip()[:96]
-    before = bool(key) and PointEntry.objects.filter(account=account, idempotency_key=key).exists()
-    entry = services.direct_award(
+    entry, created = services.direct_award_once(
         actor=request.user,
         account=account,
         item=_item(payload.item_id),
         reason=payload.reason,
-        idempotency_key=key,
+        idempotency_key=idempotency_key,
     )
-    return Status(200 if before else 201, entry_out(entry))
+    return Status(201 if created else 200, entry_out(entry))
 
 
 class ReasonIn(Schema):

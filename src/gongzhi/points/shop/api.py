@@ -246,12 +246,11 @@ def reward_restock(request, reward_id: int, payload: RestockIn):
     summary="兑换（Idempotency-Key：同一账户重发同一键只兑换一次，返回首次的兑换单）",
 )
 def redemption_create(request, payload: RedeemIn):
-    key = request.headers.get("Idempotency-Key", "").strip()[:96]
+    key = request.headers.get("Idempotency-Key", "")
     account = get_object_or_404(PointAccount.objects.visible_to(request.user), pk=payload.account_id)
     reward = _reward(request, payload.reward_id)
-    before = Redemption.objects.filter(account=account, idempotency_key=key).exists() if key else False
-    order = shop.redeem(actor=request.user, account=account, reward=reward, idempotency_key=key)
-    return HttpStatus(200 if before else 201, redemption_out(order, request.user))
+    order, created = shop.redeem_once(actor=request.user, account=account, reward=reward, idempotency_key=key)
+    return HttpStatus(201 if created else 200, redemption_out(order, request.user))
 
 
 @router.get("/redemptions", response=RedemptionPage, summary="兑换单（居民：本人、本户；工作人员：辖区）")

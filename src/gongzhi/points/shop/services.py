@@ -14,6 +14,7 @@ from gongzhi.audit.models import Result
 from gongzhi.audit.services import audit_record
 from gongzhi.kernel.codes import scope_q
 from gongzhi.kernel.errors import Conflict, DomainError, Forbidden, Invalid
+from gongzhi.kernel.idempotency import clean_key
 from gongzhi.kernel.jurisdiction import area_codes_for, has_role, require_role
 from gongzhi.notices.services import notify
 
@@ -255,22 +256,20 @@ def _check_limits(account: PointAccount, reward: Reward, shop: Shop, at: datetim
 
 
 @transaction.atomic
-def redeem(*, actor, account: PointAccount, reward: Reward, idempotency_key: str = "",
-           at: datetime | None = None) -> Redemption:  # fmt: skip
-    """Redeem a reward for points in one transaction: stock, limits, ledger entry and order.
+def redeem_once(*, actor, account: PointAccount, reward: Reward, idempotency_key: str = "",
+                at: datetime | None = None) -> tuple[Redemption, bool]:  # fmt: skip
+    """Redeem a reward for points in one transaction: stock, limits, ledger entry and order. Also
+    tells whether the order was made now (False: a repeat of the key, answered with its order).
 
     The account row is locked first (then the reward row), so limits, balance and a re-sent key
-    are decided by one writer at a time; a key already used on this account returns its order."""
-    key = (idempotency_key or "").strip()[:96]
+    are decided by one writer at a time: the key is looked up under the lock, and the unique
+    constraint on (account, key) backs it up."""
+    key = clean_key(idempotency_key, limit=ledger.KEY_LIMIT)
     shop = reward.shop
     is_holder = account.pk in own_account_ids(actor)
     is_staff = has_role(actor, rules.SHOP_ROLES, shop.area_id)
     if not (is_holder or is_staff):
         raise Forbidden("只能为本人、本户账户兑换，或由超市工作人员在柜台代为兑换。")
-    if key:
-        existing = Redemption.objects.filter(account_id=account.pk, idempotency_key=key).first()
-        if existing is not None:
-            return existing
     try:
         with transaction.atomic():
             return _redeem(actor, account, reward, key, at, is_holder)
@@ -282,15 +281,22 @@ def redeem(*, actor, account: PointAccount, reward: Reward, idempotency_key: str
         )
         if existing is None:
             raise
-        return existing
+        return existing, False
 
 
-def _redeem(actor, account: PointAccount, reward: Reward, key: str, at, is_holder: bool) -> Redemption:
+def redeem(**kwargs) -> Redemption:
+    """redeem_once, without telling created from replayed."""
+    return redeem_once(**kwargs)[0]
+
+
+def _redeem(
+    actor, account: PointAccount, reward: Reward, key: str, at, is_holder: bool
+) -> tuple[Redemption, bool]:
     locked = PointAccount.objects.select_for_update().get(pk=account.pk)
     if key:
         existing = Redemption.objects.filter(account_id=account.pk, idempotency_key=key).first()
         if existing is not None:
-            return existing
+            return existing, False
     reward = Reward.objects.select_related("shop").get(pk=reward.pk)
     shop = reward.shop
     if not locked.area_id.startswith(shop.area_id):
@@ -329,7 +335,7 @@ def _redeem(actor, account: PointAccount, reward: Reward, key: str, at, is_holde
         text = f"已为您兑换「{reward.name}」（{reward.points} 分），取货码 {code}，请到{shop.name}领取。"
         transaction.on_commit(lambda: notify(recipients=recipients, kind="points_redeemed", text=text,
                                              link=ORDERS_LINK))  # fmt: skip
-    return redemption
+    return redemption, True
 
 
 def redemption_fulfil(*, actor, redemption: Redemption, code: str, note: str = "",

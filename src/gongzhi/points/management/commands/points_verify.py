@@ -1,4 +1,5 @@
-"""Recompute every points balance from the ledger: `OK <accounts> <entries>` or the mismatches."""
+"""Recompute every points balance from the ledger, walk the hash chains and compare with the
+checkpoints: `OK <accounts> <entries>` or the mismatches (exit 1)."""
 
 import sys
 
@@ -8,13 +9,18 @@ from gongzhi.points.ledger import verify
 
 
 class Command(BaseCommand):
-    help = "核对积分账本：按流水重新计算每个账户的余额、逐条余额与累计得分。"
+    help = "核对积分账本：按流水重新计算每个账户的余额、逐条余额与累计得分，校验哈希链并与检查点比对。"
 
     def add_arguments(self, parser):
         parser.add_argument("--limit", type=int, default=100, help="每类问题最多列出几条")
+        parser.add_argument(
+            "--skip-checkpoints",
+            action="store_true",
+            help="不与检查点比对（恢复早于最近检查点的备份后，流水比检查点少是预期的）",
+        )
 
-    def handle(self, *args, limit: int, **options):
-        accounts, entries, problems = verify(limit=limit)
+    def handle(self, *args, limit: int, skip_checkpoints: bool = False, **options):
+        accounts, entries, problems = verify(limit=limit, against_checkpoints=not skip_checkpoints)
         if not problems:
             self.stdout.write(f"OK {accounts} {entries}")
             return
