@@ -8,6 +8,7 @@ is left alone."""
 
 import base64
 import filecmp
+import json
 import os
 import sqlite3
 import subprocess
@@ -269,3 +270,34 @@ def test_another_engine_is_refused():
     other = "sqlite" if POSTGRES else "postgresql"
     problems = ops.target_problems({"engine": other, "migrations": {}})
     assert problems and "不支持跨数据库恢复" in problems[0]
+
+
+def test_a_restore_that_does_not_match_its_manifest_fails(made, tmp_path):
+    """The comparison can fail: a manifest (sealed with the right key) that claims one row more
+    in a table makes the restore exit 1 and name the table."""
+    from gongzhi.ops import sealed
+
+    _, path, target = made
+    copy = _copy(path, tmp_path)
+    key = base64.b64decode(KEY)
+    manifest = ops.load_manifest(copy, key)
+    manifest["tables"]["people_person"] += 1
+    (copy / ops.MANIFEST).unlink()
+    writer = sealed.SealedWriter(copy / ops.MANIFEST, key, ops.MANIFEST, salt=os.urandom(16))
+    writer.write(json.dumps(manifest).encode())
+    writer.close()
+    empty = target("lie")
+    done = empty.run("restore", str(copy), check=False)
+    expected = f"表 people_person：备份时 {manifest['tables']['people_person']} 行，恢复后"
+    assert done.returncode == 1 and expected in done.stderr, done.stdout + done.stderr
+    assert "恢复后校验未通过" in done.stderr
+
+
+@pytest.mark.django_db
+def test_a_backup_from_a_newer_version_is_refused():
+    manifest = {
+        "engine": connection.vendor,
+        "migrations": {"audit": ["0001_initial", "0999_from_the_future"]},
+    }
+    problems = ops.target_problems(manifest)
+    assert any("audit.0999_from_the_future" in p and "本版本没有的迁移" in p for p in problems)
