@@ -272,20 +272,28 @@ def test_another_engine_is_refused():
     assert problems and "不支持跨数据库恢复" in problems[0]
 
 
-def test_a_restore_that_does_not_match_its_manifest_fails(made, tmp_path):
-    """The comparison can fail: a manifest (sealed with the right key) that claims one row more
-    in a table makes the restore exit 1 and name the table."""
+def _reseal_manifest(copy: Path, change) -> dict:
+    """Change the manifest of a copied backup and seal it again with the right key."""
     from gongzhi.ops import sealed
 
-    _, path, target = made
-    copy = _copy(path, tmp_path)
     key = base64.b64decode(KEY)
     manifest = ops.load_manifest(copy, key)
-    manifest["tables"]["people_person"] += 1
+    change(manifest)
     (copy / ops.MANIFEST).unlink()
     writer = sealed.SealedWriter(copy / ops.MANIFEST, key, ops.MANIFEST, salt=os.urandom(16))
     writer.write(json.dumps(manifest).encode())
     writer.close()
+    return manifest
+
+
+def test_a_restore_that_does_not_match_its_manifest_fails(made, tmp_path):
+    """The comparison can fail: a manifest (sealed with the right key) that claims one row more
+    in a table makes the restore exit 1 and name the table."""
+    _, path, target = made
+    copy = _copy(path, tmp_path)
+    manifest = _reseal_manifest(
+        copy, lambda m: m["tables"].update(people_person=m["tables"]["people_person"] + 1)
+    )
     empty = target("lie")
     done = empty.run("restore", str(copy), check=False)
     expected = f"表 people_person：备份时 {manifest['tables']['people_person']} 行，恢复后"
@@ -301,3 +309,16 @@ def test_a_backup_from_a_newer_version_is_refused():
     }
     problems = ops.target_problems(manifest)
     assert any("audit.0999_from_the_future" in p and "本版本没有的迁移" in p for p in problems)
+
+
+@pytest.mark.skipif(not POSTGRES, reason="PostgreSQL only: SQLite's restore replaces the whole file")
+def test_a_table_the_backup_does_not_have_is_refused(made, tmp_path):
+    """A target migrated by a newer version keeps tables pg_restore --clean would not replace."""
+    _, path, target = made
+    copy = _copy(path, tmp_path)
+    _reseal_manifest(copy, lambda m: m["tables"].pop("points_pointtally"))
+    migrated = target("new")
+    migrated.run("migrate", "--noinput", "-v", "0")
+    done = migrated.run("restore", str(copy), check=False)
+    assert done.returncode == 1 and "备份中没有的表（points_pointtally）" in done.stderr, done.stderr
+    assert migrated.counts()["people_person"] == 0

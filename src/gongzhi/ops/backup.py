@@ -414,12 +414,20 @@ def target_problems(manifest: dict) -> list[str]:
             f"该备份含本版本没有的迁移（{', '.join(unknown[:5])}）：请用做备份的版本或更新的版本恢复。"
         )
     with connection.cursor() as cursor:
-        present = set(connection.introspection.table_names(cursor)) & our_tables()
+        tables = set(connection.introspection.table_names(cursor))
+        present = tables & our_tables()
         # The chain head's row at seq 0 is written by the audit migration: a migrated empty database.
         head = ChainHead._meta.db_table
         filled = [t for t in sorted(present) if _has_rows(cursor, t, "seq > 0" if t == head else "1 = 1")]
     if filled:
         problems.append(f"目标数据库不是空库：{', '.join(filled[:5])} 等 {len(filled)} 张表已有数据。")
+    # pg_restore --clean replaces the backup's tables; one it does not know (a newer version's
+    # migration) would stay and clash with `migrate` after it. SQLite's copy replaces everything.
+    extra = sorted(tables - set(manifest.get("tables", {}))) if vendor == "postgresql" else []
+    if extra and not filled:
+        problems.append(
+            f"目标数据库含有备份中没有的表（{', '.join(extra[:5])}）：请恢复到新建的空库（createdb）。"
+        )
     if _media_files(Path(settings.MEDIA_ROOT)):
         problems.append(f"目标媒体目录 {settings.MEDIA_ROOT} 不是空的。")
     return problems
