@@ -6,13 +6,24 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 export GONGZHI_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: demo test install lint serve clean bench
+.PHONY: demo test install lint serve clean bench lock lock-upgrade audit
+
+# Every dependency (main and the `test` extra) is pinned with its hashes in the lock file, so two
+# machines install the same bytes; gongzhi itself goes on top without resolving anything. `pip
+# check` fails when pyproject.toml names a dependency the lock lacks: run `make lock`.
+LOCK := requirements/lock.txt
+UV   := $(BIN)/uv
+UV_VERSION := 0.13.8
+LOCK_ARGS := pyproject.toml --extra test --generate-hashes --universal --python-version 3.11 \
+	--annotation-style line --quiet -o $(LOCK)
 
 # Stamp files make a second run skip installs that are already current.
-$(BIN)/.installed: pyproject.toml
+$(BIN)/.installed: pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m pip check
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -41,6 +52,23 @@ lint: install
 
 bench: install
 	$(BIN)/python -m bench
+
+# Regenerate the lock after a change to pyproject.toml: keeps every pin that still fits and adds
+# what is new. lock-upgrade moves every pin to the newest release allowed. Both ask PyPI (uv does
+# not read pip's config), so the hashes are PyPI's.
+$(UV):
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet 'uv==$(UV_VERSION)'
+
+lock: $(UV)
+	$(UV) pip compile $(LOCK_ARGS)
+
+lock-upgrade: $(UV)
+	$(UV) pip compile --upgrade $(LOCK_ARGS)
+
+# Known vulnerabilities in the lock (pip-audit); skipped with a note when no advisory source answers.
+audit: install
+	BIN=$(BIN) .ci/audit
 
 clean:
 	rm -rf $(VENV) node_modules var test-artifacts .pytest_cache

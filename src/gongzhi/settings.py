@@ -49,6 +49,12 @@ if not LOCAL and not (FIELD_KEYS and INDEX_KEY and AUDIT_KEY):
         "GONGZHI_FIELD_KEYS, GONGZHI_INDEX_KEY and GONGZHI_AUDIT_KEY must be set in production."
     )
 
+# Backups (gongzhi backup/restore): AES-256-GCM key, base64 of 32 bytes. Only the backup job needs
+# it, so the web server's environment may leave it out; `gongzhi backup` refuses to run in
+# production without it, and locally derives one from SECRET_KEY.
+BACKUP_KEY = env("GONGZHI_BACKUP_KEY", "")
+BACKUP_DIR = Path(env("GONGZHI_BACKUP_DIR", str(DATA_DIR / "backups")))
+
 ALLOWED_HOSTS = [h for h in (env("GONGZHI_ALLOWED_HOSTS", "") or "").split(",") if h]
 if LOCAL:
     ALLOWED_HOSTS += ["127.0.0.1", "localhost", "[::1]", "testserver"]
@@ -74,6 +80,7 @@ INSTALLED_APPS = [
     "gongzhi.cases",
     "gongzhi.points",
     "gongzhi.civic",
+    "gongzhi.ops",
     "gongzhi.demo",
 ]
 

@@ -22,10 +22,10 @@ def write_checkpoint() -> checkpoints.Checkpoint:
     return point
 
 
-def checkpoint_problems(count: int) -> list[str]:
+def checkpoint_problems(count: int, until=None) -> list[str]:
     """What the checkpoint file says against an audit chain of `count` valid events: the first
     checkpoint the chain no longer reaches or no longer matches, and a file that does not hold."""
-    points, problems = checkpoints.read()
+    points, problems = checkpoints.read(until)
     anchored = [(p.n, p.anchors["audit"]) for p in points if isinstance(p.anchors.get("audit"), dict)]
     wanted = {a["seq"] for _, a in anchored if a.get("seq")}
     hashes = dict(AuditEvent.objects.filter(seq__in=wanted).values_list("seq", "hash"))

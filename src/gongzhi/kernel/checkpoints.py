@@ -16,6 +16,7 @@ key is already required in production; and SM3 keeps to 商用密码."""
 import json
 import os
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -47,9 +48,10 @@ def _mac(n: int, at: str, anchors: dict) -> str:
     return hmac_sm3(hmac_key("audit"), _LABEL + _body(n, at, anchors))
 
 
-def read() -> tuple[list[Checkpoint], list[str]]:
+def read(until: datetime | None = None) -> tuple[list[Checkpoint], list[str]]:
     """The checkpoints in the file, in order, and what is wrong with the file ([] when sound): a
-    line that does not parse, whose signature does not hold, or out of order."""
+    line that does not parse, whose signature does not hold, or out of order. With `until`, only
+    the checkpoints written at or before it (a restored backup must reach those, not later ones)."""
     file = path()
     if not file.exists():
         return [], []
@@ -72,7 +74,13 @@ def read() -> tuple[list[Checkpoint], list[str]]:
                 f"检查点文件 {file} 第 {number} 行：编号应为 #{good[-1].n + 1}，实为 #{n}（有检查点被删除）"
             )
         good.append(Checkpoint(n, at, anchors))
+    if until is not None:
+        good = [point for point in good if written_at(point) <= until]
     return good, problems
+
+
+def written_at(point: Checkpoint) -> datetime:
+    return datetime.fromisoformat(point.at)
 
 
 def append(anchors: dict) -> Checkpoint:

@@ -162,9 +162,9 @@ def anchor() -> dict:
     return {"entries": PointEntry.objects.count()}
 
 
-def checkpoint_problems(entries: int) -> list[str]:
+def checkpoint_problems(entries: int, until=None) -> list[str]:
     """What the checkpoint file says against a ledger of `entries` entries."""
-    points, problems = checkpoints.read()
+    points, problems = checkpoints.read(until)
     for point in points:
         head = point.anchors.get("points")
         if isinstance(head, dict) and int(head.get("entries", 0)) > entries:
@@ -175,7 +175,9 @@ def checkpoint_problems(entries: int) -> list[str]:
     return problems
 
 
-def verify(limit: int = 100, *, against_checkpoints: bool = True) -> tuple[int, int, list[str]]:
+def verify(
+    limit: int = 100, *, against_checkpoints: bool = True, checkpoints_until=None
+) -> tuple[int, int, list[str]]:
     """Recompute every balance, the running balance of every entry and the all-time tallies from
     the entries, walk every account's hash chain, and compare with the checkpoints written outside
     the database. Returns (accounts, entries, problems); no problems means the ledger is sound."""
@@ -205,5 +207,5 @@ def verify(limit: int = 100, *, against_checkpoints: bool = True) -> tuple[int, 
         cursor.execute("SELECT COUNT(*) FROM points_pointentry")
         entries = cursor.fetchone()[0]
     if against_checkpoints:
-        problems += checkpoint_problems(entries)
+        problems += checkpoint_problems(entries, checkpoints_until)
     return accounts, entries, problems

@@ -2,6 +2,7 @@
 checkpoints: `OK <accounts> <entries>` or the mismatches (exit 1)."""
 
 import sys
+from datetime import datetime
 
 from django.core.management.base import BaseCommand
 
@@ -18,9 +19,18 @@ class Command(BaseCommand):
             action="store_true",
             help="不与检查点比对（恢复早于最近检查点的备份后，流水比检查点少是预期的）",
         )
+        parser.add_argument(
+            "--checkpoints-until",
+            type=datetime.fromisoformat,
+            default=None,
+            metavar="ISO时间",
+            help="只与此时刻及以前写下的检查点比对（恢复备份时用备份时刻：备份之后的检查点本就不在备份里）",
+        )
 
-    def handle(self, *args, limit: int, skip_checkpoints: bool = False, **options):
-        accounts, entries, problems = verify(limit=limit, against_checkpoints=not skip_checkpoints)
+    def handle(self, *args, limit: int, skip_checkpoints: bool = False, checkpoints_until=None, **options):
+        accounts, entries, problems = verify(
+            limit=limit, against_checkpoints=not skip_checkpoints, checkpoints_until=checkpoints_until
+        )
         if not problems:
             self.stdout.write(f"OK {accounts} {entries}")
             return
