@@ -18,7 +18,10 @@ from dataclasses import dataclass
 from functools import cache
 
 from django.apps import AppConfig, apps
+from django.db.models.signals import pre_save
 from django.utils.module_loading import import_string
+
+from .text import guard_model_text
 
 
 def resolve(path: str):
@@ -66,6 +69,12 @@ class GongzhiApp(AppConfig):
     # The one app that keeps the points ledger names its door here: a callable taking
     # (event=, person=, actor=, source_id=, reason=) and returning the entry or None.
     point_sink: str = ""
+
+    def ready(self):
+        # Every text column of every app refuses control characters and over-long values on save
+        # (kernel.text); an app that overrides ready() calls super().ready().
+        for model in self.get_models():
+            pre_save.connect(guard_model_text, sender=model, dispatch_uid=f"text-guard:{model._meta.label}")
 
 
 def gongzhi_apps() -> list[GongzhiApp]:

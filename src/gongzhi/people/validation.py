@@ -8,6 +8,7 @@ import functools
 from datetime import date, datetime
 
 from gongzhi.areas.models import Area, Level
+from gongzhi.kernel import text
 from gongzhi.kernel.errors import DomainError, Invalid
 from gongzhi.kernel.identity import check_id_number, check_phone, check_uscc, id_birth_and_gender
 
@@ -29,6 +30,8 @@ from .choices import (
 )
 
 GRID_LEVELS = (Level.GRID, Level.MICROGRID)
+# Each item of a person's 人口类型 details (extra), e.g. 流出地 or 监护人.
+EXTRA_MAX = 100
 
 
 class Problems:
@@ -57,8 +60,9 @@ def _text(data, key, limit, problems, label, required=False) -> str:
     value = str(data.get(key) or "").strip()
     if required and not value:
         problems.add(key, f"{label}不能为空。")
-    if len(value) > limit:
-        problems.add(key, f"{label}不能超过 {limit} 个字。")
+    message = text.problem(label, value, limit)
+    if message:
+        problems.add(key, message)
     return value
 
 
@@ -187,7 +191,10 @@ def _clean_extra(kind: str, extra: dict, p: Problems) -> dict:
             if parsed:
                 clean[key] = parsed.isoformat()
         elif str(value or "").strip():
-            clean[key] = str(value).strip()[:100]
+            clean[key] = str(value).strip()
+            message = text.problem(allowed[key], clean[key], EXTRA_MAX)
+            if message:
+                p.add(f"extra.{key}", message)
     for key in REQUIRED_EXTRA.get(kind, []):
         if key not in clean:
             p.add(f"extra.{key}", f"{PersonKind(kind).label}须填写{allowed[key]}。")
