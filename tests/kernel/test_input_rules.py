@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from gongzhi.areas.models import Area
 from gongzhi.cases.models import Case
+from gongzhi.cases.services import clean_intake
 from gongzhi.kernel import registry, text
 from gongzhi.kernel.errors import Invalid
 from gongzhi.points.models import PointDeclaration
@@ -167,10 +168,13 @@ def test_case_intake_refuses_over_long_text_instead_of_cutting_it(client, person
     for field, label, size in (("title", "标题", 100), ("address", "地点", 200), ("contact_name", "联系人", 64),
                                ("description", "内容", 5000)):  # fmt: skip
         response = heji.post("/cases/", {**REPORT, field: "长" * (size + 1)})
-        assert response.status_code == 400, response.content
+        assert response.status_code == 422, response.content
         error = response.json()["error"]
-        assert field in [f["field"] for f in error["fields"]]
-        assert f"{label}不能超过 {size} 个字" in error["message"]
+        assert error["fields"] == [{"field": field, "message": f"{field}：不能超过 {size} 个字"}]
+        # Past the schema, the service refuses the same way (a caller that is not the API).
+        with pytest.raises(Invalid) as exc:
+            clean_intake({**REPORT, field: "长" * (size + 1)}, actor=personas.heji)
+        assert exc.value.errors == [(field, f"{label}不能超过 {size} 个字（现有 {size + 1} 个字）。")]
     page = personas.client("heji").post(
         "/cases/new/",
         {**REPORT, "channel": "hotline", "urgency": "normal", "concern": "low", "title": "长" * 101},
