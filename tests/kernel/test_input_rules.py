@@ -146,6 +146,7 @@ def test_control_characters_in_a_form_post_are_refused_naming_the_field(personas
     assert response.status_code == 400
     page = response.content.decode()
     assert "contact_name" in page and "控制字符（U+0001）" in page
+    assert "事件办理" in page  # the signed-in user's own menu
     assert Case.objects.count() == 0
     form["contact_name"] = "王\t先生"  # tab, newline and CR are ordinary text
     assert client.post("/cases/new/", form).status_code == 302

@@ -100,7 +100,7 @@ class ApiErrorShapeMiddleware:
 
     def __call__(self, request):
         if not request.path.startswith("/api/"):
-            return self._page(request)
+            return self.get_response(request)  # pages: process_view below
         try:
             if not request.content_type.startswith("multipart/"):
                 request.body  # noqa: B018 - read now, so a body over the limit is answered here
@@ -130,8 +130,11 @@ class ApiErrorShapeMiddleware:
             return replaced
         return response
 
-    def _page(self, request):
-        # A page's form post (urlencoded or multipart text fields; CSRF reads them next anyway).
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        """A page's form post (urlencoded or multipart text fields; CSRF reads them next anyway),
+        checked once the session and user are known, so the refusal page shows the user's menu."""
+        if request.path.startswith("/api/"):
+            return None
         if request.method == "POST" and request.content_type in (
             "application/x-www-form-urlencoded",
             "multipart/form-data",
@@ -141,4 +144,4 @@ class ApiErrorShapeMiddleware:
                 field, code = found
                 message = text.control_message(f"所填「{field}」一栏", code)
                 return render(request, "400.html", {"message": message}, status=400)
-        return self.get_response(request)
+        return None
