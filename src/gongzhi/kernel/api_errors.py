@@ -6,6 +6,7 @@ and numbers beyond a 64-bit id, are refused before any view sees them."""
 import json
 import re
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -106,7 +107,9 @@ class ApiErrorShapeMiddleware:
                 request.body  # noqa: B018 - read now, so a body over the limit is answered here
             document = _json_document(request)
         except RequestDataTooBig:
-            return _refusal("请求体过大（上限 25 MB），请拆分后重试。", status=413, code="too_large")
+            cap = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+            size = f"{cap // 2**20} MB" if cap >= 2**20 else f"{cap // 1024} KB"
+            return _refusal(f"请求体过大（上限 {size}），请拆分后重试。", status=413, code="too_large")
         found = _control_in_api(request, document)
         if found:
             field, code = found
