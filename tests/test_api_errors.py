@@ -44,7 +44,7 @@ def test_nul_characters_are_refused_before_the_database(client):
     response = client.post(
         "/api/v1/auth/token", '{"username": "a\\u0000b", "password": "x"}', content_type="application/json"
     )
-    assert response.status_code == 422 and "空字符" in response.json()["error"]["message"]
+    assert response.status_code == 422 and "控制字符（U+0000）" in response.json()["error"]["message"]
     assert client.get("/api/v1/areas/?q=%00").status_code == 422
 
 

@@ -510,7 +510,7 @@ def test_a_nul_character_is_a_field_error_not_a_server_error(client, personas):
     case = accepted_dispute(client)
     heji.post(f"/cases/{case['id']}/mediation")
     response = session(heji, case["id"], place="村\x00部")
-    assert response.status_code == 422 and "空字符" in response.json()["error"]["message"]
+    assert response.status_code == 422 and "控制字符（U+0000）" in response.json()["error"]["message"]
     response = heji.post("/mediation/workrooms", {"area_code": HEJI + "\x00", "name": "工作\x00室"})
     assert response.status_code == 422
 

@@ -193,6 +193,9 @@ def test_blank_address_defaults_to_the_grid_name(tmp_path, personas):
         ([person_row("甲", HEJI_G1, 标签="村霸")], "第 2 行 [标签]：标签「村霸」不在可选范围内"),
         ([person_row("甲", HEJI_G1, 人口类型="流动人口")], "第 2 行 [流入原因]：流动人口须填写流入原因"),
         ([person_row("甲", HEJI_G1, 公民身份号码=420822198005170123.0)], "被 Excel 存成了数字"),
+        ([person_row("甲\x7f", HEJI_G1)], "第 2 行 [姓名]：姓名含有不可见的控制字符（U+007F）"),
+        ([person_row("甲", HEJI_G1, 现住址="一组\x85")], "第 2 行 [现住址]：现住址含有不可见的控制字符（U+0085）"),
+        ([person_row("甲" * 65, HEJI_G1)], "第 2 行 [姓名]：姓名不能超过 64 个字（现有 65 个字）"),
     ],
 )  # fmt: skip
 def test_row_problems_name_row_and_column(tmp_path, personas, capsys, rows, expected):

@@ -1,9 +1,10 @@
 """API: the area tree, scoped to the caller."""
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from gongzhi.kernel.errors import DomainError
+from gongzhi.kernel.text import limit
 
 from . import selectors, services
 from .models import Area
@@ -40,7 +41,7 @@ class ChildOut(Schema):
 
 
 class GridIn(Schema):
-    name: str
+    name: str = Field(max_length=limit(Area, "name"))
     center: list[float] | None = None
     boundary: dict | None = None
 

@@ -4,9 +4,15 @@ import json
 
 from django import forms
 
+from gongzhi.kernel.text import limit
+
+from .models import Area
+
 
 class GridForm(forms.Form):
-    name = forms.CharField(label="网格名称", max_length=64, error_messages={"required": "请填写网格名称。"})
+    name = forms.CharField(
+        label="网格名称", max_length=limit(Area, "name"), error_messages={"required": "请填写网格名称。"}
+    )
     center_lat = forms.FloatField(
         label="中心纬度", required=False, error_messages={"invalid": "纬度须为数字，如 30.71。"}
     )

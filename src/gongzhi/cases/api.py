@@ -10,6 +10,7 @@ from ninja.responses import Status as HttpStatus
 from gongzhi.kernel.errors import DomainError
 from gongzhi.kernel.images import reencode
 from gongzhi.kernel.jurisdiction import has_role
+from gongzhi.kernel.text import limit
 
 from . import rules, selectors, workflow
 from .choices import Action
@@ -44,16 +45,16 @@ class CaseIn(Schema):
     channel: str = "h5"
     kind: str
     category: str = ""
-    title: str = ""
-    description: str
+    title: str = Field("", max_length=limit(Case, "title"))
+    description: str = Field(max_length=limit(Case, "description"))
     urgency: str = "normal"
     concern: str = "low"
     area_code: str = Field(description="事发村(社区)或网格编码")
     lat: float | None = None
     lng: float | None = None
-    address: str = ""
+    address: str = Field("", max_length=limit(Case, "address"))
     anonymous: bool = False
-    contact_name: str = ""
+    contact_name: str = Field("", max_length=limit(Case, "contact_name"))
     contact_phone: str = ""
     parties: list[PartyIn] = []
 

@@ -52,7 +52,7 @@ class Case(models.Model):
     kind = models.CharField("类型", max_length=16, choices=Kind.choices)
     category = models.CharField("纠纷类别", max_length=16, choices=Category.choices, blank=True)
     title = models.CharField("标题", max_length=100)
-    description = models.TextField("内容")
+    description = models.TextField("内容", max_length=5000)
     urgency = models.CharField("紧急程度", max_length=8, choices=Urgency.choices, default=Urgency.NORMAL)
     concern = models.CharField("关注程度", max_length=8, choices=Concern.choices, default=Concern.LOW)
     # Where it happened (a village, grid or 微网格), and the centre that owns it now.
@@ -196,7 +196,7 @@ class CaseEvent(models.Model):
     actor_name = models.CharField(max_length=64, blank=True)
     from_status = models.CharField(max_length=16, blank=True)
     to_status = models.CharField(max_length=16, blank=True)
-    note = models.TextField(blank=True)
+    note = models.TextField("说明", max_length=2000, blank=True)
     # Internal notes are for staff; the reporter sees a plain timeline without them.
     internal = models.BooleanField(default=False)
     data = models.JSONField(default=dict, blank=True)

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from gongzhi.areas.models import Area, Level
 from gongzhi.audit.services import audit_record
+from gongzhi.kernel import text
 from gongzhi.kernel.crypto import encrypt
 from gongzhi.kernel.errors import DomainError, Forbidden, Invalid
 from gongzhi.kernel.idempotency import clean_key
@@ -22,6 +23,7 @@ from .notify import notify_centre
 
 MAX_PHOTOS = 9
 KEY_LIMIT = Case._meta.get_field("idempotency_key").max_length  # 64
+MAX_PARTIES = 20
 STAFF_CHANNELS = (Channel.HOTLINE, Channel.VISIT, Channel.GRID, Channel.BOX, Channel.ASSIGNED)
 
 
@@ -31,6 +33,15 @@ def _choice(value, enum, field, label, problems, default=None):
         problems.append(
             (field, f"{label}「{value}」无效，可选：{'、'.join(f'{v}({lbl})' for v, lbl in enum.choices)}。")
         )
+    return value
+
+
+def _text(data: dict, key: str, label: str, problems: list) -> str:
+    """Stripped text of a Case field, checked against the field's declared maximum (never cut)."""
+    value = str(data.get(key) or "").strip()
+    message = text.problem(label, value, text.limit(Case, key))
+    if message:
+        problems.append((key, message))
     return value
 
 
@@ -60,11 +71,11 @@ def clean_intake(data: dict, *, actor) -> dict:
         "urgency": _choice(data.get("urgency"), Urgency, "urgency", "紧急程度", problems, Urgency.NORMAL),
         "concern": _choice(data.get("concern"), Concern, "concern", "关注程度", problems, Concern.LOW),
     }
-    description = str(data.get("description") or "").strip()
+    description = _text(data, "description", "内容", problems)
     if len(description) < 5:
         problems.append(("description", "请描述事情经过（至少 5 个字）。"))
-    out["description"] = description[:5000]
-    out["title"] = (str(data.get("title") or "").strip() or description[:30])[:100]
+    out["description"] = description
+    out["title"] = _text(data, "title", "标题", problems) or description[:30]  # derived: the opening words
     category = str(data.get("category") or "").strip()
     if out["kind"] == Kind.DISPUTE and category not in Category.values:
         problems.append(("category", "矛盾纠纷须选择纠纷类别。"))
@@ -79,29 +90,31 @@ def clean_intake(data: dict, *, actor) -> dict:
         problems.append(("area_code", f"{area.name}是{area.get_level_display()}，请选择到村(社区)或网格。"))
     out["area"] = area
     lat, lng = data.get("lat"), data.get("lng")
-    address = str(data.get("address") or "").strip()
+    address = _text(data, "address", "地点", problems)
     if (lat is None) != (lng is None):
         problems.append(("location", "位置须同时给出纬度和经度。"))
     elif lat is not None and not (-90 <= float(lat) <= 90 and -180 <= float(lng) <= 180):
         problems.append(("location", "位置经纬度超出范围。"))
     if lat is None and not address:
         problems.append(("location", "请给出事发位置：定位，或填写地点。"))
-    out["lat"], out["lng"], out["address"] = lat, lng, address[:200]
+    out["lat"], out["lng"], out["address"] = lat, lng, address
     out["anonymous"] = bool(data.get("anonymous"))
-    out["contact_name"] = str(data.get("contact_name") or "").strip()[:64]
+    out["contact_name"] = _text(data, "contact_name", "联系人", problems)
     try:
         out["contact_phone"] = check_phone(str(data.get("contact_phone") or ""), field="contact_phone")
     except DomainError as exc:
         problems.append((exc.field, exc.message))
         out["contact_phone"] = ""
     out["parties"] = data.get("parties") or []
+    if len(out["parties"]) > MAX_PARTIES:
+        problems.append(("parties", f"当事人最多 {MAX_PARTIES} 方。"))
     if problems:
         raise Invalid(problems)
     return out
 
 
 def _parties(case: Case, parties: list, actor) -> None:
-    for item in parties[:20]:
+    for item in parties:
         person = org = None
         if item.get("person_id"):
             person = Person.objects.visible_to(actor).filter(pk=item["person_id"]).first()
@@ -115,7 +128,10 @@ def _parties(case: Case, parties: list, actor) -> None:
                 raise DomainError(
                     f"当事人（单位 {item['organization_id']}）不存在或不在您的辖区。", field="parties"
                 )
-        name = (person.name if person else org.name if org else str(item.get("name") or "").strip())[:128]
+        name = person.name if person else org.name if org else str(item.get("name") or "").strip()
+        message = text.problem("当事人姓名或名称", name, text.limit(CaseParty, "name"))
+        if message:
+            raise DomainError(message, field="parties")
         if not name:
             raise DomainError("当事人须有姓名或名称。", field="parties")
         CaseParty.objects.create(

@@ -12,6 +12,7 @@ from gongzhi.accounts.models import Department, User
 from gongzhi.areas.models import Area
 from gongzhi.audit.services import audit_record
 from gongzhi.kernel.errors import Conflict, DomainError
+from gongzhi.kernel.text import limit, problem
 
 from . import deadlines, rules
 from .choices import Action, Rating, Status, Supervision
@@ -21,11 +22,14 @@ from .points_hooks import award_useful_report
 from .services import _name, save_photos
 
 
-def _reason(text: str, label: str = "理由", minimum: int = 2) -> str:
-    text = (text or "").strip()
-    if len(text) < minimum:
+def _reason(value: str, label: str = "理由", minimum: int = 2, maximum: int | None = None) -> str:
+    value = (value or "").strip()
+    if len(value) < minimum:
         raise DomainError(f"请填写{label}（至少 {minimum} 个字）。", field="note")
-    return text[:2000]
+    message = problem(label, value, maximum or limit(CaseEvent, "note"))
+    if message:
+        raise DomainError(message, field="note")
+    return value
 
 
 def _move(case: Case, actor, action: str, *, to: str | None = None, note: str = "", internal: bool = False,
@@ -194,8 +198,9 @@ def case_delegate(*, case: Case, actor, area: Area, note: str = "") -> Case:
 def case_extend_request(*, case: Case, actor, until: datetime, reason: str) -> Case:
     if case.resolve_due and until <= case.resolve_due:
         raise DomainError("延期后的时限须晚于现有办结时限。", field="until")
-    return _move(case, actor, Action.EXTEND_REQUEST, note=_reason(reason, "延期理由"),
-                 data={"until": until.isoformat()}, extension_until=until, extension_reason=reason[:200])  # fmt: skip
+    reason = _reason(reason, "延期理由", maximum=limit(Case, "extension_reason"))
+    return _move(case, actor, Action.EXTEND_REQUEST, note=reason,
+                 data={"until": until.isoformat()}, extension_until=until, extension_reason=reason)  # fmt: skip
 
 
 @transaction.atomic
@@ -230,8 +235,12 @@ def case_rate(*, case: Case, actor, rating: str, comment: str = "") -> Case:
         raise DomainError("评价须为 满意、基本满意 或 不满意。", field="rating")
     if case.rated_at is not None:
         raise Conflict("您已评价过该事项。", code="out_of_order")
+    comment = (comment or "").strip()
+    message = problem("评价意见", comment, limit(Case, "rating_comment"))
+    if message:
+        raise DomainError(message, field="comment")
     now = timezone.now()
-    changes = {"rating": rating, "rating_comment": (comment or "")[:500], "rated_at": now}
+    changes = {"rating": rating, "rating_comment": comment, "rated_at": now}
     if rating == Rating.DISSATISFIED:
         changes.update(
             rework_count=F("rework_count") + 1, closed_at=None, resolved_at=None, **_fresh_deadline(case)

@@ -11,6 +11,7 @@ class CivicConfig(registry.GongzhiApp):  # the module name keeps Django's app-co
     api_routers = (("/points/civic", "gongzhi.civic.api:router"),)
 
     def ready(self):
+        super().ready()
         from gongzhi.points.selectors import register_photo_scope
 
         from .moral import nominations_with_visible_photos

@@ -280,7 +280,7 @@ def _revoke(rating: LawFamilyRating, reason: str) -> bool:
     """Conditional update: only a standing certification is revoked, once."""
     done = LawFamilyRating.objects.filter(
         pk=rating.pk, status=LawFamilyStatus.CERTIFIED, revoked_at__isnull=True
-    ).update(status=LawFamilyStatus.REVOKED, revoked_at=timezone.now(), revoke_reason=reason[:300])
+    ).update(status=LawFamilyStatus.REVOKED, revoked_at=timezone.now(), revoke_reason=reason)
     if done:
         rating.refresh_from_db()
     return bool(done)

@@ -95,7 +95,7 @@ class MoralNomination(models.Model):
     board = models.CharField("榜单", max_length=8, choices=BoardList.choices)
     account = models.ForeignKey("points.PointAccount", on_delete=models.PROTECT, related_name="+")
     reason = models.CharField("事由", max_length=300)
-    evidence = models.TextField("佐证", blank=True)
+    evidence = models.TextField("佐证", max_length=2000, blank=True)
     status = models.CharField(
         "状态", max_length=16, choices=NominationStatus.choices, default=NominationStatus.PENDING
     )

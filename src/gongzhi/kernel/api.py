@@ -133,6 +133,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
             loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "payload")]
             name = ".".join(loc) or "请求"
             text = _FIELD_MESSAGES.get(err.get("type", ""), "取值无效")
+            if err.get("type") == "string_too_long" and "max_length" in err.get("ctx", {}):
+                text = f"不能超过 {err['ctx']['max_length']} 个字"
             fields.append({"field": name, "message": f"{name}：{text}"})
         message = "请求参数有误：" + "；".join(f["message"] for f in fields)
         return api.create_response(request, error_body("invalid", message, fields), status=422)

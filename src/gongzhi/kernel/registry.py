@@ -18,7 +18,10 @@ from dataclasses import dataclass
 from functools import cache
 
 from django.apps import AppConfig, apps
+from django.db.models.signals import pre_save
 from django.utils.module_loading import import_string
+
+from .text import guard_model_text
 
 
 def resolve(path: str):
@@ -69,6 +72,12 @@ class GongzhiApp(AppConfig):
     # (name, "module:callable" () -> dict): the head of a chain this app keeps, signed into each
     # checkpoint under `name` (kernel/checkpoints.py); the app's verifier compares against it.
     checkpoint_anchors: tuple[tuple[str, str], ...] = ()
+
+    def ready(self):
+        # Every text column of every app refuses control characters and over-long values on save
+        # (kernel.text); an app that overrides ready() calls super().ready().
+        for model in self.get_models():
+            pre_save.connect(guard_model_text, sender=model, dispatch_uid=f"text-guard:{model._meta.label}")
 
 
 def gongzhi_apps() -> list[GongzhiApp]:

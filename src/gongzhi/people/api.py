@@ -8,6 +8,7 @@ from ninja.responses import Status
 
 from gongzhi.kernel.api import Page, paginate
 from gongzhi.kernel.errors import DomainError
+from gongzhi.kernel.text import limit
 
 from . import selectors, services
 from .models import Household, Organization, Person
@@ -51,7 +52,7 @@ class PersonOut(Schema):
 
 
 class PersonIn(Schema):
-    name: str
+    name: str = Field(max_length=limit(Person, "name"))
     id_type: str = "resident_id"
     id_number: str = Field("", description="新建时必填；修改时留空表示不变")
     gender: str = ""
@@ -61,14 +62,14 @@ class PersonIn(Schema):
     political_status: str = "群众"
     education: str = ""
     marital_status: str = ""
-    occupation: str = ""
-    workplace: str = ""
+    occupation: str = Field("", max_length=limit(Person, "occupation"))
+    workplace: str = Field("", max_length=limit(Person, "workplace"))
     kind: str = "registered"
     extra: dict = {}
     area_code: str
-    address: str
+    address: str = Field(max_length=limit(Person, "address"))
     hukou_area_code: str = ""
-    hukou_address: str = ""
+    hukou_address: str = Field("", max_length=limit(Person, "hukou_address"))
     relation: str = ""
     tags: list[str] = []
 

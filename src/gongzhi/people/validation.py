@@ -8,8 +8,10 @@ import functools
 from datetime import date, datetime
 
 from gongzhi.areas.models import Area, Level
+from gongzhi.kernel import text
 from gongzhi.kernel.errors import DomainError, Invalid
 from gongzhi.kernel.identity import check_id_number, check_phone, check_uscc, id_birth_and_gender
+from gongzhi.kernel.text import limit
 
 from .choices import (
     DATE_EXTRA,
@@ -27,8 +29,11 @@ from .choices import (
     Relation,
     Tag,
 )
+from .models import Household, Organization, Person
 
 GRID_LEVELS = (Level.GRID, Level.MICROGRID)
+# Each item of a person's 人口类型 details (extra), e.g. 流出地 or 监护人.
+EXTRA_MAX = 100
 
 
 class Problems:
@@ -53,12 +58,13 @@ class Problems:
             raise Invalid(self.items)
 
 
-def _text(data, key, limit, problems, label, required=False) -> str:
+def _text(data, key, maximum, problems, label, required=False) -> str:
     value = str(data.get(key) or "").strip()
     if required and not value:
         problems.add(key, f"{label}不能为空。")
-    if len(value) > limit:
-        problems.add(key, f"{label}不能超过 {limit} 个字。")
+    message = text.problem(label, value, maximum)
+    if message:
+        problems.add(key, message)
     return value
 
 
@@ -127,7 +133,7 @@ def clean_person(data: dict, *, areas: dict | None = None) -> dict:
     preloaded {code: Area} map so a bulk import does not look areas up row by row."""
     p = Problems()
     out: dict = {}
-    out["name"] = _text(data, "name", 64, p, "姓名", required=True)
+    out["name"] = _text(data, "name", limit(Person, "name"), p, "姓名", required=True)
     out["id_type"] = _choice(data, "id_type", IdType, p, "证件类型", default=IdType.RESIDENT_ID)
     out["gender"] = _choice(data, "gender", Gender, p, "性别")
     out["birth_date"] = parse_date(data.get("birth_date"), "birth_date", "出生日期", p)
@@ -157,18 +163,18 @@ def clean_person(data: dict, *, areas: dict | None = None) -> dict:
     )
     out["education"] = _choice(data, "education", Education, p, "学历")
     out["marital_status"] = _choice(data, "marital_status", MaritalStatus, p, "婚姻状况")
-    out["occupation"] = _text(data, "occupation", 64, p, "职业")
-    out["workplace"] = _text(data, "workplace", 128, p, "服务处所")
+    out["occupation"] = _text(data, "occupation", limit(Person, "occupation"), p, "职业")
+    out["workplace"] = _text(data, "workplace", limit(Person, "workplace"), p, "服务处所")
     out["kind"] = _choice(data, "kind", PersonKind, p, "人口类型", default=PersonKind.REGISTERED)
     out["area"] = grid_area(data.get("area_code"), p, label="现住网格编码", areas=areas)
-    out["address"] = _text(data, "address", 200, p, "现住址", required=True)
+    out["address"] = _text(data, "address", limit(Person, "address"), p, "现住址", required=True)
     hukou = str(data.get("hukou_area_code") or "").strip()
     out["hukou_area"] = None
     if hukou:
         out["hukou_area"] = find_area(hukou, areas)
         if out["hukou_area"] is None:
             p.add("hukou_area_code", f"户籍地区划代码 {hukou} 不存在。")
-    out["hukou_address"] = _text(data, "hukou_address", 200, p, "户籍地址")
+    out["hukou_address"] = _text(data, "hukou_address", limit(Person, "hukou_address"), p, "户籍地址")
     out["relation"] = _choice(data, "relation", Relation, p, "与户主关系")
     out["extra"] = _clean_extra(out["kind"], data.get("extra") or {}, p)
     out["tags"] = _clean_tags(data.get("tags"), p)
@@ -187,7 +193,10 @@ def _clean_extra(kind: str, extra: dict, p: Problems) -> dict:
             if parsed:
                 clean[key] = parsed.isoformat()
         elif str(value or "").strip():
-            clean[key] = str(value).strip()[:100]
+            clean[key] = str(value).strip()
+            message = text.problem(allowed[key], clean[key], EXTRA_MAX)
+            if message:
+                p.add(f"extra.{key}", message)
     for key in REQUIRED_EXTRA.get(kind, []):
         if key not in clean:
             p.add(f"extra.{key}", f"{PersonKind(kind).label}须填写{allowed[key]}。")
@@ -214,11 +223,13 @@ def _clean_tags(tags, p: Problems) -> list[str]:
 def clean_household(data: dict, *, areas: dict | None = None) -> dict:
     p = Problems()
     out = {
-        "household_no": _text(data, "household_no", 32, p, "户号", required=True),
+        "household_no": _text(
+            data, "household_no", limit(Household, "household_no"), p, "户号", required=True
+        ),
         "area": grid_area(data.get("area_code"), p, areas=areas),
-        "address": _text(data, "address", 200, p, "住址", required=True),
+        "address": _text(data, "address", limit(Household, "address"), p, "住址", required=True),
         "care_colour": _choice(data, "care_colour", CareColour, p, "关爱等级", default=CareColour.GREEN),
-        "care_reason": _text(data, "care_reason", 200, p, "等级原因"),
+        "care_reason": _text(data, "care_reason", limit(Household, "care_reason"), p, "等级原因"),
     }
     if out["care_colour"] in (CareColour.YELLOW, CareColour.RED) and not out["care_reason"]:
         p.add("care_reason", "黄色关心户、红色连心户须写明原因。")
@@ -229,12 +240,12 @@ def clean_household(data: dict, *, areas: dict | None = None) -> dict:
 def clean_organization(data: dict) -> dict:
     p = Problems()
     out = {
-        "name": _text(data, "name", 128, p, "名称", required=True),
+        "name": _text(data, "name", limit(Organization, "name"), p, "名称", required=True),
         "kind": _choice(data, "kind", OrgKind, p, "类别"),
         "credit_code": p.catch("credit_code", check_uscc, str(data.get("credit_code") or "")) or "",
         "area": grid_area(data.get("area_code"), p),
-        "address": _text(data, "address", 200, p, "地址", required=True),
-        "contact_name": _text(data, "contact_name", 64, p, "联系人"),
+        "address": _text(data, "address", limit(Organization, "address"), p, "地址", required=True),
+        "contact_name": _text(data, "contact_name", limit(Organization, "contact_name"), p, "联系人"),
         "contact_phone": p.catch(
             "contact_phone", check_phone, str(data.get("contact_phone") or ""), field="contact_phone"
         )

@@ -11,6 +11,7 @@ from gongzhi.areas.models import Area, Level
 from gongzhi.audit.services import audit_record
 from gongzhi.kernel.errors import DomainError, Invalid
 from gongzhi.kernel.jurisdiction import require_role
+from gongzhi.kernel.text import limit, problem
 
 from . import rules
 from .choices import CapPeriod, EntryKind, Star, Subject
@@ -98,6 +99,15 @@ def _clean_item(data: dict, *, area: Area, county_item: bool) -> dict:
     errors: list[tuple[str, str]] = []
     name = (data.get("name") or "").strip()
     code = (data.get("code") or "").strip()
+    description = (data.get("description") or "").strip()
+    for field, label, value in (
+        ("code", "项目编码", code),
+        ("name", "项目名称", name),
+        ("description", "说明", description),
+    ):
+        message = problem(label, value, limit(PointItem, field))
+        if message:
+            errors.append((field, message))
     if not code:
         errors.append(("code", "请填写项目编码。"))
     if not name:
@@ -164,13 +174,13 @@ def _clean_item(data: dict, *, area: Area, county_item: bool) -> dict:
     if errors:
         raise Invalid(errors)
     return {
-        "code": code[:24], "name": name[:128], "points": points, "subjects": subjects, "category": category,
+        "code": code, "name": name, "points": points, "subjects": subjects, "category": category,
         "needs_evidence": bool(data.get("needs_evidence")),
         # A 扣分项 is never declared by the one it costs, whatever the form says.
         "declarable": points > 0 and data.get("declarable") is not False,
         "cap_times": cap_times, "cap_period": cap_period if cap_times else "", "award_roles": roles,
         "min_points": min_points, "max_points": max_points, "star": star,
-        "description": (data.get("description") or "")[:300], "active": bool(data.get("active", True)),
+        "description": description, "active": bool(data.get("active", True)),
     }  # fmt: skip
 
 
@@ -239,7 +249,7 @@ def item_adjust(*, actor, item: PointItem, village: Area, points: int | None, re
         PointItemAdjustment.objects.update_or_create(
             item=item,
             area=village,
-            defaults={"points": points, "reason": reason.strip()[:200], "set_by": actor},
+            defaults={"points": points, "reason": reason.strip(), "set_by": actor},
         )
     audit_record(actor=actor, action="points.item_adjust", object_type="point_item", object_id=item.pk,
                  area_code=village.code, details={"points": points})  # fmt: skip

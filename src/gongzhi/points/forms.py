@@ -3,8 +3,10 @@
 from django import forms
 from django.utils import timezone
 
+from gongzhi.kernel.text import limit
+
 from .choices import AwardEvent, CapPeriod, Star, Subject
-from .models import PointCategory
+from .models import PointAppeal, PointCategory, PointDeclaration, PointEntry, PointItem, PointItemAdjustment
 from .rules import READ_ROLES
 
 
@@ -14,7 +16,7 @@ class DeclareForm(forms.Form):
     item = forms.IntegerField(label="积分项目", error_messages={"required": "请选择积分项目。"})
     text = forms.CharField(
         label="事迹",
-        max_length=2000,
+        max_length=limit(PointDeclaration, "text"),
         widget=forms.Textarea(attrs={"rows": 4, "placeholder": "做了什么好事？帮助了谁？"}),
         error_messages={"required": "请填写事迹（至少 4 个字）。"},
     )
@@ -39,15 +41,15 @@ class AwardForm(forms.Form):
     """Direct award or deduction by staff."""
 
     item = forms.IntegerField(label="积分项目", error_messages={"required": "请选择积分项目。"})
-    reason = forms.CharField(label="评定理由", max_length=300, required=False)
+    reason = forms.CharField(label="评定理由", max_length=limit(PointEntry, "reason"), required=False)
 
 
 class ItemForm(forms.Form):
     """A catalogue item; county fields (bounds, award roles) are ignored for a village's own item."""
 
     category_id = forms.ChoiceField(label="类别")
-    code = forms.CharField(label="编码", max_length=24, required=False)
-    name = forms.CharField(label="名称", max_length=128, required=False)
+    code = forms.CharField(label="编码", max_length=limit(PointItem, "code"), required=False)
+    name = forms.CharField(label="名称", max_length=limit(PointItem, "name"), required=False)
     points = forms.IntegerField(label="分值（扣分项填负数）", required=False)
     subjects = forms.MultipleChoiceField(
         label="适用主体", choices=Subject.choices, widget=forms.CheckboxSelectMultiple, required=False
@@ -65,7 +67,7 @@ class ItemForm(forms.Form):
     min_points = forms.IntegerField(label="村级可调下限", required=False)
     max_points = forms.IntegerField(label="村级可调上限", required=False)
     star = forms.ChoiceField(label="积分之星类别", choices=[("", "—")] + list(Star.choices), required=False)
-    description = forms.CharField(label="说明", max_length=300, required=False)
+    description = forms.CharField(label="说明", max_length=limit(PointItem, "description"), required=False)
     active = forms.BooleanField(label="启用", required=False, initial=True)
 
     def __init__(self, *args, county_item: bool = True, **kwargs):
@@ -89,7 +91,9 @@ class AdjustForm(forms.Form):
     """A village's own points for a county item (empty resets to the county's)."""
 
     points = forms.IntegerField(label="本村分值", required=False)
-    reason = forms.CharField(label="调整理由", max_length=200, required=False)
+    reason = forms.CharField(
+        label="调整理由", max_length=limit(PointItemAdjustment, "reason"), required=False
+    )
 
 
 class MappingForm(forms.Form):
@@ -98,9 +102,9 @@ class MappingForm(forms.Form):
 
 
 class AppealForm(forms.Form):
-    reason = forms.CharField(label="申诉理由", max_length=2000, required=False)
+    reason = forms.CharField(label="申诉理由", max_length=limit(PointAppeal, "reason"), required=False)
 
 
 class DecideForm(forms.Form):
     overturn = forms.ChoiceField(choices=[("0", "维持扣分"), ("1", "撤销扣分")])
-    note = forms.CharField(label="裁定意见", max_length=300, required=False)
+    note = forms.CharField(label="裁定意见", max_length=limit(PointAppeal, "decision_note"), required=False)

@@ -277,7 +277,7 @@ class PointDeclaration(models.Model):
     item = models.ForeignKey(PointItem, on_delete=models.PROTECT, related_name="declarations")
     area = _area_fk("所属区域")
     points = models.IntegerField("申报分值")
-    text = models.TextField("事迹")
+    text = models.TextField("事迹", max_length=2000)
     occurred_on = models.DateField("发生日期")
     status = models.CharField(
         "状态", max_length=16, choices=DeclarationStatus.choices, default=DeclarationStatus.PENDING
@@ -343,7 +343,7 @@ class PointAppeal(models.Model):
     entry = models.OneToOneField(PointEntry, on_delete=models.PROTECT, related_name="appeal")
     account = models.ForeignKey(PointAccount, on_delete=models.PROTECT, related_name="appeals")
     area = _area_fk("所属区域")
-    reason = models.TextField("申诉理由")
+    reason = models.TextField("申诉理由", max_length=2000)
     status = models.CharField(
         "状态", max_length=16, choices=AppealStatus.choices, default=AppealStatus.PENDING
     )

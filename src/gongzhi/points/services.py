@@ -13,6 +13,7 @@ from gongzhi.kernel.idempotency import clean_key
 from gongzhi.kernel.images import reencode, save_image_after_commit
 from gongzhi.kernel.jurisdiction import has_role, require_role
 from gongzhi.kernel.roles import Role
+from gongzhi.kernel.text import checked, limit
 from gongzhi.notices.services import notify
 
 from . import catalogue, ledger, rules, subjects
@@ -33,12 +34,10 @@ MAX_PHOTOS = 6
 
 def _text(value: str, label: str, minimum: int = 2, maximum: int = 2000, field: str = "") -> str:
     value = (value or "").strip()
+    field = field or ("reason" if label != "事迹" else "text")
     if len(value) < minimum:
-        raise DomainError(
-            f"请填写{label}（至少 {minimum} 个字）。",
-            field=field or ("reason" if label != "事迹" else "text"),
-        )
-    return value[:maximum]
+        raise DomainError(f"请填写{label}（至少 {minimum} 个字）。", field=field)
+    return checked(value, field=field, label=label, limit=maximum)
 
 
 def holders_of(account: PointAccount) -> list[User]:
@@ -187,8 +186,9 @@ def _decide(declaration: PointDeclaration, actor, status: str, note: str, **chan
     require_role(actor, rules.REVIEW_ROLES, declaration.area_id, "审核积分申报")
     if declaration.account_id in own_account_ids(actor) or declaration.declared_by_id == actor.pk:
         raise Forbidden("不能审核本人提交或本人账户的积分申报。")
+    note = checked(note, field="note", label="审核意见", limit=limit(PointDeclaration, "review_note"))
     updated = PointDeclaration.objects.filter(pk=declaration.pk, status=DeclarationStatus.PENDING).update(
-        status=status, reviewer=actor, reviewed_at=timezone.now(), review_note=note[:300], **changes
+        status=status, reviewer=actor, reviewed_at=timezone.now(), review_note=note, **changes
     )
     if not updated:
         current = PointDeclaration.objects.get(pk=declaration.pk)
@@ -222,7 +222,7 @@ def declaration_approve(*, actor, declaration: PointDeclaration, note: str = "")
 @transaction.atomic
 def declaration_reject(*, actor, declaration: PointDeclaration, reason: str) -> PointDeclaration:
     """Reject a declaration; the reason is required and shown to the declarant."""
-    reason = _text(reason, "不通过的理由")
+    reason = _text(reason, "不通过的理由", maximum=limit(PointDeclaration, "review_note"))
     declaration = _decide(declaration, actor, DeclarationStatus.REJECTED, reason)
     audit_record(actor=actor, action="points.declaration_reject", object_type="point_declaration",
                  object_id=declaration.pk, area_code=declaration.area_id)  # fmt: skip
@@ -299,6 +299,7 @@ def direct_award_once(*, actor, account: PointAccount, item: PointItem, reason: 
     require_role(actor, roles, account.area_id, f"评定「{item.name}」")
     if account.pk in own_account_ids(actor):
         raise Forbidden("不能为本人账户评定积分。")
+    reason = _text(reason, "评定理由", maximum=limit(PointEntry, "reason"))
     # A client's key lives in its own namespace on the account's ledger: "declaration:5" or
     # "case_report_useful:…" sent by a client must not stand in for the entry that event will post.
     key = clean_key(idempotency_key, limit=ledger.KEY_LIMIT - len(DIRECT_KEY_PREFIX))
@@ -396,10 +397,10 @@ def appeal_decide(*, actor, appeal: PointAppeal, overturn: bool, note: str) -> P
     require_role(actor, rules.APPEAL_ROLES, appeal.area_id, "裁定扣分申诉")
     if appeal.account_id in own_account_ids(actor):
         raise Forbidden("不能裁定本人账户的申诉。")
-    note = _text(note, "裁定意见", field="note")
+    note = _text(note, "裁定意见", field="note", maximum=limit(PointAppeal, "decision_note"))
     status = AppealStatus.OVERTURNED if overturn else AppealStatus.UPHELD
     if not PointAppeal.objects.filter(pk=appeal.pk, status=AppealStatus.PENDING).update(
-        status=status, decided_by=actor, decided_at=timezone.now(), decision_note=note[:300]
+        status=status, decided_by=actor, decided_at=timezone.now(), decision_note=note
     ):
         raise Conflict("该申诉已裁定，请刷新。")
     appeal.refresh_from_db()
@@ -427,7 +428,7 @@ def entry_correct(*, actor, entry: PointEntry, reason: str) -> PointEntry:
         raise DomainError("冲销记录不能再次冲销。", field="entry")
     if entry.reversals.exists():
         raise Conflict("该记录已冲销，不能重复更正。")
-    reason = _text(reason, "更正理由", minimum=4)
+    reason = _text(reason, "更正理由", minimum=4, maximum=limit(PointEntry, "reason") - len("更正："))
     reversal = ledger.reverse(entry=entry, actor=actor, reason=f"更正：{reason}", source=Source.CORRECTION)
     audit_record(actor=actor, action="points.correct", object_type="point_entry", object_id=reversal.pk,
                  area_code=entry.account.area_id, details={"reverses": entry.pk, "delta": reversal.delta})  # fmt: skip

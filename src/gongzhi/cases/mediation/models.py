@@ -114,9 +114,9 @@ class Mediation(models.Model):
         "状态", max_length=16, choices=MediationStatus.choices, default=MediationStatus.OPEN
     )
     result = models.CharField("调解结果", max_length=16, choices=MediationResult.choices, blank=True)
-    outcome_note = models.TextField("调解情况说明", blank=True)
-    agreed_terms = models.TextField("协议内容", blank=True, help_text="每行一条")
-    performance = models.TextField("履行方式、期限", blank=True)
+    outcome_note = models.TextField("调解情况说明", max_length=2000, blank=True)
+    agreed_terms = models.TextField("协议内容", max_length=5000, blank=True, help_text="每行一条")
+    performance = models.TextField("履行方式、期限", max_length=2000, blank=True)
     agreement_no = models.CharField("协议书编号", max_length=64, blank=True)
     agreed_on = models.DateField("协议日期", null=True, blank=True)
     started_at = models.DateTimeField("开始时间")
@@ -163,7 +163,7 @@ class MediationSession(models.Model):
     held_on = models.DateField("调解日期")
     place = models.CharField("调解地点", max_length=200)
     attendees = models.CharField("参加人员", max_length=500)
-    notes = models.TextField("调解记录")
+    notes = models.TextField("调解记录", max_length=5000)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -11,6 +11,7 @@ from gongzhi.accounts.models import User
 from gongzhi.areas.models import Area, Level
 from gongzhi.audit.services import audit_record
 from gongzhi.kernel.errors import Conflict, DomainError, Forbidden, Invalid
+from gongzhi.kernel.text import checked, limit
 from gongzhi.notices.services import notify
 
 from .. import rules, workflow
@@ -41,16 +42,13 @@ def in_range_ids(values) -> list[int]:
     return [i for i in dict.fromkeys(values) if isinstance(i, int) and 0 < i <= MAX_ID]
 
 
-def _plain(value, field: str, label: str) -> str:
-    """Stripped text; a NUL character (which PostgreSQL cannot store) is refused, not a 500."""
-    text = str(value or "").strip()
-    if "\x00" in text:
-        raise DomainError(f"{label}含有不可见的空字符（\\0），请重新输入。", field=field)
-    return text
+def _plain(value, field: str, label: str, maximum: int | None = None) -> str:
+    """Stripped text; control characters and more than `maximum` characters are refused, never cut."""
+    return checked(value, field=field, label=label, limit=maximum)
 
 
 def _text(value, field: str, label: str, *, minimum: int = 1, maximum: int = 2000) -> str:
-    text = _plain(value, field, label)
+    text = _plain(value, field, label, maximum)
     if len(text) < minimum:
         raise DomainError(
             f"请填写{label}。" if minimum <= 1 else f"请填写{label}（至少 {minimum} 个字）。", field=field
@@ -99,7 +97,7 @@ def mediation_open(*, case: Case, actor, lead: User | None = None, workroom: Wor
     """Open the mediation of a dispute. A lead who is not yet handling the case is dispatched to it,
     so the lead can later resolve it."""
     case = Case.objects.select_for_update().get(pk=case.pk)  # its status is checked below, then relied on
-    note = _plain(note, "note", "说明")[:500]
+    note = _plain(note, "note", "说明", 500)
     if case.kind != Kind.DISPUTE:
         raise DomainError(f"只有矛盾纠纷可以调解，本事件类型为「{Kind(case.kind).label}」。", field="kind")
     if case.status not in mrules.OPEN_FROM:
@@ -224,7 +222,7 @@ def mediation_conclude(*, mediation: Mediation, actor, result: str, agreed_terms
     now = timezone.now()
     changes = {"result": result, "ended_at": now, "concluded_by": actor}
     if result == MediationResult.SUCCESS:
-        terms = _text(agreed_terms, "agreed_terms", "协议内容", maximum=5000)
+        terms = _text(agreed_terms, "agreed_terms", "协议内容", maximum=limit(Mediation, "agreed_terms"))
         if case.parties.count() < 2:
             raise DomainError("调解协议须列明至少两方当事人，请先补充当事人。", field="parties")
         started = timezone.localdate(mediation.started_at)
@@ -236,8 +234,8 @@ def mediation_conclude(*, mediation: Mediation, actor, result: str, agreed_terms
         changes.update(
             status=MediationStatus.SUCCEEDED,
             agreed_terms=terms,
-            performance=_plain(performance, "performance", "履行方式、期限")[:2000],
-            outcome_note=_plain(note, "note", "说明")[:2000],
+            performance=_plain(performance, "performance", "履行方式、期限", limit(Mediation, "performance")),
+            outcome_note=_plain(note, "note", "说明", limit(Mediation, "outcome_note")),
             agreed_on=agreed_on,
             agreement_no=f"调字〔{agreed_on.year}〕第{case.number}号",
         )
@@ -247,7 +245,10 @@ def mediation_conclude(*, mediation: Mediation, actor, result: str, agreed_terms
             if result == MediationResult.ESCALATE
             else "诉讼引导情况（告知的法院、时效、材料等）"
         )
-        changes.update(status=MediationStatus.FAILED, outcome_note=_text(note, "note", label, minimum=5))
+        changes.update(
+            status=MediationStatus.FAILED,
+            outcome_note=_text(note, "note", label, minimum=5, maximum=limit(Mediation, "outcome_note")),
+        )
     Mediation.objects.filter(pk=mediation.pk).update(**changes)
     mediation.refresh_from_db()
     _event(case, actor, f"调解结束：{MediationResult(result).label}。" + (
@@ -298,7 +299,7 @@ def judicial_confirmation_apply(*, mediation: Mediation, actor, applied_on: date
     try:
         with transaction.atomic():
             confirmation = JudicialConfirmation.objects.create(
-                mediation=mediation, applied_on=applied_on, court=court, note=_plain(note, "note", "说明")[:500],
+                mediation=mediation, applied_on=applied_on, court=court, note=_plain(note, "note", "说明", limit(JudicialConfirmation, "note")),
                 recorded_by=actor,
             )  # fmt: skip
     except IntegrityError:
@@ -324,12 +325,12 @@ def judicial_confirmation_decide(*, confirmation: JudicialConfirmation, actor, r
             f"裁定日期 {decided_on:%Y-%m-%d} 早于申请日期 {confirmation.applied_on:%Y-%m-%d}。",
             field="decided_on",
         )
-    number = _plain(number, "number", "调确字号")[:64]
+    number = _plain(number, "number", "调确字号", limit(JudicialConfirmation, "number"))
     if result == ConfirmationResult.VALID and not number:
         raise DomainError("确认有效的，请填写调确字号（裁定书文号）。", field="number")
     updated = JudicialConfirmation.objects.filter(pk=confirmation.pk, result=ConfirmationResult.PENDING).update(
         result=result, decided_on=decided_on, number=number,
-        note=(_plain(note, "note", "说明") or confirmation.note)[:500],
+        note=_plain(note, "note", "说明", limit(JudicialConfirmation, "note")) or confirmation.note,
     )  # fmt: skip
     if not updated:
         raise Conflict("该司法确认申请已有结果，不能再次登记。", code="out_of_order")

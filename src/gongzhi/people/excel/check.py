@@ -8,6 +8,7 @@ from datetime import date, datetime
 from django.conf import settings
 
 from gongzhi.areas.models import Area
+from gongzhi.kernel import text
 from gongzhi.kernel.crypto import blind_index
 from gongzhi.kernel.errors import DomainError, Invalid
 from gongzhi.kernel.jurisdiction import has_role
@@ -45,9 +46,13 @@ class Checked:
 
 
 def cell_value(key: str, raw) -> str | date:
-    """A cell as clean_person() takes it: text, or a date for date columns."""
+    """A cell as clean_person() takes it: text, or a date for date columns. A cell holding an
+    invisible control character is refused (kernel.text), like the same text typed into a form."""
     if raw is None:
         return ""
+    code = text.control_char(raw)
+    if code:
+        raise DomainError(text.control_message(header_for(key), code))
     if key in DATE_KEYS and isinstance(raw, date | datetime):
         return raw
     if isinstance(raw, float):

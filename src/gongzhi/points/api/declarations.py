@@ -12,6 +12,7 @@ from ninja.responses import Status
 
 from gongzhi.kernel.api import Page, paginate
 from gongzhi.kernel.codes import prefix_q
+from gongzhi.kernel.text import limit
 
 from .. import services
 from ..choices import DeclarationStatus
@@ -25,7 +26,7 @@ router = Router(tags=["积分"])
 class DeclarationIn(Schema):
     account_id: int
     item_id: int
-    text: str = Field(description="事迹（至少 4 个字）")
+    text: str = Field(max_length=limit(PointDeclaration, "text"), description="事迹（至少 4 个字）")
     occurred_on: date | None = Field(None, description="发生日期 YYYY-MM-DD，默认今天；不能晚于今天")
 
 

@@ -34,7 +34,7 @@ class SharingMeeting(models.Model):
     title = models.CharField("名称", max_length=100)
     held_on = models.DateField("日期")
     place = models.CharField("地点", max_length=100)
-    notes = models.TextField("会议情况", blank=True)
+    notes = models.TextField("会议情况", max_length=2000, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -7,6 +7,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status as HttpStatus
 
 from gongzhi.kernel.jurisdiction import has_role
+from gongzhi.kernel.text import limit
 
 from .. import rules
 from ..choices import RedemptionStatus
@@ -79,11 +80,15 @@ class RedeemIn(Schema):
 
 class FulfilIn(Schema):
     code: str = Field(max_length=16, description="居民出示的 6 位取货码")
-    note: str = Field("", max_length=300, description="办理记录；政策激励必填（如：已记入授信档案）")
+    note: str = Field(
+        "",
+        max_length=limit(Redemption, "fulfil_note"),
+        description="办理记录；政策激励必填（如：已记入授信档案）",
+    )
 
 
 class CancelIn(Schema):
-    reason: str = Field(max_length=200)
+    reason: str = Field(max_length=limit(Redemption, "cancel_reason"))
 
 
 class RedemptionOut(Schema):

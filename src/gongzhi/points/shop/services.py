@@ -365,7 +365,7 @@ def _fulfil(actor, redemption: Redemption, note: str, at) -> Redemption:
         note = _reason(note, "note", "备注", minimum=0, maximum=300)
     at = at or timezone.now()
     if not Redemption.objects.filter(pk=redemption.pk, status=RedemptionStatus.PENDING).update(
-        status=RedemptionStatus.FULFILLED, fulfilled_at=at, fulfilled_by=actor, fulfil_note=note[:300]
+        status=RedemptionStatus.FULFILLED, fulfilled_at=at, fulfilled_by=actor, fulfil_note=note
     ):
         current = Redemption.objects.get(pk=redemption.pk)
         raise Conflict(f"兑换单 {current.number} {current.get_status_display()}，不能再办理领取。")
@@ -388,7 +388,7 @@ def redemption_cancel(
     # Account row first, then the reward row: the same order as redeem(), so the two never deadlock.
     PointAccount.objects.select_for_update().get(pk=redemption.account_id)
     if not Redemption.objects.filter(pk=redemption.pk, status=RedemptionStatus.PENDING).update(
-        status=RedemptionStatus.CANCELLED, cancelled_at=at, cancelled_by=actor, cancel_reason=reason[:200]
+        status=RedemptionStatus.CANCELLED, cancelled_at=at, cancelled_by=actor, cancel_reason=reason
     ):
         current = Redemption.objects.get(pk=redemption.pk)
         raise Conflict(f"兑换单 {current.number} {current.get_status_display()}，不能取消。")

@@ -18,6 +18,12 @@ document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("[data-go]").forEach((input) => {
     input.addEventListener("change", () => { window.location.search = input.dataset.go; });
   });
+  // <a data-back>: back to the form the user was filling in (the link itself reloads it).
+  document.querySelectorAll("a[data-back]").forEach((link) => {
+    link.addEventListener("click", (event) => {
+      if (window.history.length > 1) { event.preventDefault(); window.history.back(); }
+    });
+  });
   // <form data-submit-once>: its button is disabled on submit, so a double tap sends once.
   document.querySelectorAll("form[data-submit-once]").forEach((form) => {
     form.addEventListener("submit", () => {
