@@ -5,7 +5,10 @@ test would TRUNCATE tables whose append-only triggers refuse it. So every databa
 worker thread with its own autocommitting connection; the main thread never touches the database
 (its open transaction would hold locks the workers need)."""
 
+import fcntl
+import tempfile
 import threading
+from pathlib import Path
 
 from django.db import connection
 
@@ -30,9 +33,23 @@ def in_thread(fn, *args):
     return out["value"]
 
 
+# One race at a time across the xdist workers: two races of 50 connections each would exceed
+# PostgreSQL's default max_connections (100) and fail with "too many clients".
+_RACE_LOCK = Path(tempfile.gettempdir()) / "gongzhi-test-race.lock"
+
+
 def race(n: int, attempt) -> list:
     """Start n threads that each prepare (attempt() returns the call to race), wait at a barrier,
     then make the call at the same moment. Returns what each returned, or the exception it raised."""
+    with open(_RACE_LOCK, "w") as lock_file:
+        fcntl.flock(lock_file, fcntl.LOCK_EX)
+        try:
+            return _race(n, attempt)
+        finally:
+            fcntl.flock(lock_file, fcntl.LOCK_UN)
+
+
+def _race(n: int, attempt) -> list:
     barrier = threading.Barrier(n, timeout=60)
     results, lock = [], threading.Lock()
 
